@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { DestinationStream } from 'pino';
+import { authenticate } from './auth/auth-stage.js';
+import { authStage } from './auth/auth-stage.js';
+import { KeyStore } from './auth/key-store.js';
+import { loadPriceTable } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { createLogger } from './observe/logger.js';
+import { observeStage } from './observe/observe-stage.js';
+import { Telemetry } from './observe/telemetry.js';
+import { compose } from './pipeline/compose.js';
+import type { Next, RequestContext } from './pipeline/context.js';
+import { llmStages, passthroughStages, type StageSet } from './pipeline/stages.js';
+import { Breakers } from './resilience/breakers.js';
+import { RetryBudget } from './resilience/retry-budget.js';
+import { routeStage } from './routing/route-stage.js';
+import { RouteTable } from './routing/route-table.js';
+import { GatewayServer } from './server/http-server.js';
+import { modelsStage } from './server/models-endpoint.js';
+import { forwardStage } from './upstream/forward-stage.js';
+import { Passthrough } from './upstream/passthrough.js';
+import { UpstreamRegistry } from './upstream/pools.js';
+import { usageStage } from './usage/usage-stage.js';
+import { validateStage } from './validation/validate-stage.js';
+
+export interface AppOptions {
+  /** Where log lines go; default stdout. */
+  readonly logDestination?: DestinationStream;
+}
+
+export interface App {
+  /** Starts listening; resolves with the bound port. */
+  start(): Promise<number>;
+  /** Drains (up to server.drainTimeoutMs), flushes telemetry, releases every resource. */
+  stop(): Promise<void>;
+}
+
+const BUNDLED_PRICES = fileURLToPath(new URL('../config/pricing.yaml', import.meta.url));
+
+/** Composition root: builds everything from a validated Config. Wiring only, no logic. */
+export function createApp(config: Config, options: AppOptions = {}): App {
+  const secrets = config.upstreams.flatMap((upstream) => (upstream.apiKey === undefined ? [] : [upstream.apiKey]));
+  const logger = createLogger({ level: config.telemetry.logLevel, secrets, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
+  const telemetry = new Telemetry(logger);
+  const prices = loadPriceTable(config, BUNDLED_PRICES);
+  const keys = new KeyStore(config.keys);
+  const upstreams = new UpstreamRegistry(config.upstreams);
+  const breakers = new Breakers(config.upstreams, (upstream, state) => telemetry.circuitChanged(upstream, state));
+  const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
+  const routes = new RouteTable(config);
+  const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled);
+
+  const stages: StageSet = {
+    observe: observeStage(telemetry, logger),
+    auth: authStage(keys),
+    validate: validateStage(config.server.maxBodyBytes),
+    limits: async function limits(_ctx: RequestContext, next: Next) {
+      await next();
+    },
+    usage: usageStage(prices),
+    route: routeStage(routes),
+    forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled }),
+    passthrough: passthrough.stage(),
+  };
+  const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, keys.enabled)]);
+
+  const server = new GatewayServer(
+    config.server,
+    {
+      llm: compose(llmStages(stages)),
+      passthrough: compose(passthroughStages(stages)),
+      models: runModels,
+      readiness: () => ({ ready: true, detail: { upstreams: breakers.states() } }),
+      metrics: async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' }),
+      upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        try {
+          authenticate(keys, req.url, req.headers);
+        } catch {
+          socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+          return;
+        }
+        passthrough.upgrade(req, socket, head);
+      },
+    },
+    logger,
+  );
+
+  return {
+    async start() {
+      const port = await server.listen();
+      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: u.baseUrl, apiKey: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length }, 'listening');
+      return port;
+    },
+    async stop() {
+      const { cut } = await server.drain(config.server.drainTimeoutMs);
+      logger.info({ cut }, cut === 0 ? 'drained' : 'drain timeout: cut in-flight requests');
+      breakers.shutdown();
+      passthrough.close();
+      await upstreams.destroy();
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { configSchema, type Config } from './schema.js';
+import { parsePricingYaml, type PriceTable } from '../usage/pricing.js';
+
+/** A config that failed validation; `issues` are `path: reason` lines. */
+export class ConfigError extends Error {
+  readonly issues: string[];
+  constructor(source: string, issues: string[]) {
+    super(`invalid config ${source}:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const WHOLE_ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/**
+ * Replaces `${NAME}` and `${NAME:-default}` in every string of the parsed YAML.
+ * A value that is exactly `${NAME}` with NAME unset is dropped, so `apiKey: ${OPENAI_API_KEY}`
+ * means "no key" when the variable is unset; the schema then says if the key was required.
+ * An unset name inside a longer string is listed in `missing`.
+ */
+export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = [], missing: string[] = []): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE_ENV_REFERENCE.exec(value);
+    if (whole !== null) {
+      const found = env[whole[1] as string];
+      return found === undefined || found === '' ? undefined : found;
+    }
+    return value.replace(ENV_REFERENCE, (_match, name: string, fallback: string | undefined) => {
+      const found = env[name];
+      if (found !== undefined && found !== '') return found;
+      if (fallback !== undefined) return fallback;
+      missing.push(`${path.join('.') || '(root)'}: environment variable ${name} is not set`);
+      return '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, [...path, String(index)], missing));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const interpolated = interpolateEnv(item, env, [...path, key], missing);
+      if (interpolated !== undefined) out[key] = interpolated;
+    }
+    return out;
+  }
+  return value;
+}
+
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+}
+
+/** Validates an already-parsed config object; throws ConfigError listing every violation. */
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}, source = '(inline)'): Config {
+  const missing: string[] = [];
+  const interpolated = interpolateEnv(raw ?? {}, env, [], missing);
+  const result = configSchema.safeParse(interpolated);
+  if (!result.success) throw new ConfigError(source, [...missing, ...formatIssues(result.error)]);
+  if (missing.length > 0) throw new ConfigError(source, missing);
+  return deepFreeze(result.data);
+}
+
+export interface LoadOptions {
+  /** Config file path; absent: zero-config (every default). */
+  readonly file: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  /** `--port` or `PORT`, which win over `server.port`. */
+  readonly port: number | undefined;
+}
+
+/** The one entry point: file (or nothing), environment, CLI overrides; validated once and frozen. */
+export function loadConfig(options: LoadOptions): Config {
+  const raw = options.file === undefined ? {} : readYaml(options.file);
+  const source = options.file ?? '(zero-config)';
+  if (options.port !== undefined) {
+    const object = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const server = typeof object.server === 'object' && object.server !== null ? object.server : {};
+    return parseConfig({ ...object, server: { ...server, port: options.port } }, options.env, source);
+  }
+  return parseConfig(raw, options.env, source);
+}
+
+/** Reads the bundled price list (or `pricing.file`) and applies `pricing.models` on top. */
+export function loadPriceTable(config: Config, bundledPath: string): PriceTable {
+  const path = config.pricing.file ?? bundledPath;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`pricing.file: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  try {
+    return parsePricingYaml(text, path).merged(config.pricing.models);
+  } catch (error) {
+    throw new ConfigError(path, [(error as Error).message]);
+  }
+}
+
+function readYaml(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`(file): cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (error) {
+    throw new ConfigError(path, [`(yaml): ${(error as Error).message.split('\n')[0]}`]);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

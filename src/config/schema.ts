@@ -1,0 +1,176 @@
+import { z } from 'zod';
+
+/*
+ * THE config schema: every key has its default and a doc line (`describe`).
+ * docs/configuration.md is generated from it (`npm run docs:config`) and a test keeps it current.
+ */
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+
+const timeoutsSchema = z
+  .object({
+    connectMs: positiveInt.default(5_000).describe('TCP + TLS connect deadline per attempt.'),
+    firstByteMs: positiveInt.default(60_000).describe('Deadline for response headers per attempt; for streams this bounds time to first token.'),
+    idleMs: positiveInt.default(30_000).describe('Longest gap between two body chunks (stream idle timeout).'),
+    totalMs: positiveInt.default(600_000).describe('Deadline for the whole request, shared by all attempts and fallbacks.'),
+  })
+  .prefault({});
+
+const breakerSchema = z
+  .object({
+    errorThresholdPercentage: z.number().min(1).max(100).default(50).describe('Failure percentage in the rolling window that opens the circuit.'),
+    volumeThreshold: nonNegativeInt.default(10).describe('Minimum attempts in the window before the circuit may open.'),
+    resetTimeoutMs: positiveInt.default(30_000).describe('How long the circuit stays open before a half-open probe.'),
+    rollingCountTimeoutMs: positiveInt.default(10_000).describe('Length of the rolling statistics window.'),
+  })
+  .prefault({});
+
+const poolSchema = z
+  .object({
+    connections: positiveInt.default(256).describe('Maximum open connections to this upstream.'),
+    keepAliveTimeoutMs: positiveInt.default(4_000).describe('Idle keep-alive time of pooled sockets; keep it below the upstream\'s own idle timeout.'),
+  })
+  .prefault({});
+
+const upstreamSchema = z.object({
+  name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Upstream name, used in routes, headers and metric labels.'),
+  baseUrl: z.url({ protocol: /^https?$/ }).describe('Base URL including the API version path, e.g. https://api.openai.com/v1.'),
+  apiKey: z.string().min(1).optional().describe("Key sent upstream as Bearer token; absent: the client's own Authorization is passed through."),
+  headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent on every upstream request (e.g. OpenAI-Organization).'),
+  timeouts: timeoutsSchema.describe('Per-attempt and per-request deadlines.'),
+  breaker: breakerSchema.describe('Circuit breaker of this upstream.'),
+  pool: poolSchema.describe('Connection pool to this upstream.'),
+});
+
+const targetSchema = z.object({
+  upstream: z.string().describe('Name of an upstream.'),
+  model: z.string().min(1).optional().describe('Model name sent to this upstream instead of the requested one.'),
+});
+
+const routeSchema = z.object({
+  match: z.string().min(1).describe('Glob on the requested model (`*` any run, `?` one character).'),
+  targets: z.array(targetSchema).min(1).describe('Ordered targets; later ones are fallbacks.'),
+});
+
+const limitsSchema = z.object({
+  rpm: positiveInt.optional().describe('Requests per minute.'),
+  tpm: positiveInt.optional().describe('Tokens per minute (reserved from an estimate, settled to real usage).'),
+  concurrency: positiveInt.optional().describe('Concurrent requests; more wait in the queue.'),
+  dailyBudgetUsd: z.number().positive().optional().describe('Spend per UTC day in USD.'),
+});
+
+const keySchema = z.object({
+  name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Key name, used in logs and metric labels.'),
+  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex>; print one with `breakwater hash-key`').describe('sha256 of the key; never the key itself.'),
+  limits: limitsSchema.default({}).describe('Limits of this key.'),
+});
+
+const modelPriceSchema = z.object({
+  input: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+  output: z.number().nonnegative(),
+  reasoning: z.number().nonnegative().optional(),
+});
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().default('0.0.0.0').describe('Listen address.'),
+        port: z.number().int().min(0).max(65_535).default(8300).describe('Listen port (0 picks a free one).'),
+        maxBodyBytes: positiveInt.default(10 * 1024 * 1024).describe('Largest request body accepted; larger gets 413.'),
+        drainTimeoutMs: nonNegativeInt.default(30_000).describe('On SIGTERM/SIGINT, how long in-flight requests and streams may finish.'),
+        headersTimeoutMs: positiveInt.default(30_000).describe('Deadline for a client to send its request headers.'),
+        requestTimeoutMs: positiveInt.default(120_000).describe('Deadline for a client to send its whole request body.'),
+        keepAliveTimeoutMs: positiveInt.default(65_000).describe('Idle keep-alive time of client connections.'),
+        maxConnections: positiveInt.default(10_000).describe('Client connections held at once; more are refused.'),
+      })
+      .prefault({})
+      .describe('HTTP listener.'),
+    upstreams: z
+      .array(upstreamSchema)
+      .min(1)
+      .prefault([{ name: 'openai', baseUrl: 'https://api.openai.com/v1' }])
+      .describe('Model APIs. The first one is the default: it serves routes-less models and all other /v1/* paths.'),
+    routes: z
+      .array(routeSchema)
+      .default([])
+      .describe('Model name (glob) to ordered targets. Absent: every model goes to the first upstream. With routes, an unmatched model gets 404.'),
+    retry: z
+      .object({
+        maxAttempts: positiveInt.max(10).default(3).describe('Attempts per target, first try included.'),
+        baseDelayMs: nonNegativeInt.default(250).describe('Backoff base; delay is full jitter in [0, min(maxDelayMs, base * 2^n)].'),
+        maxDelayMs: nonNegativeInt.default(8_000).describe('Backoff cap; also the longest upstream Retry-After honoured.'),
+        budgetRatio: z.number().min(0).max(1).default(0.2).describe('Retries per upstream at most this share of its recent requests.'),
+      })
+      .prefault({})
+      .describe('Retries before the commit point.'),
+    keys: z.array(keySchema).default([]).describe('Gateway keys; none: open passthrough.'),
+    limits: z
+      .object({
+        queueLength: nonNegativeInt.default(100).describe('Requests per key that may wait for a concurrency slot.'),
+        queueTimeoutMs: positiveInt.default(30_000).describe('Longest wait in the queue before 429.'),
+        defaultMaxTokens: positiveInt.default(4_096).describe('Output tokens reserved against tpm when the request sets no max_tokens.'),
+      })
+      .prefault({})
+      .describe('Behaviour of per-key limits.'),
+    state: z
+      .object({
+        redisUrl: z.string().min(1).optional().describe('Redis URL for limits shared by all replicas; absent: in-process state.'),
+        onRedisDown: z.enum(['failOpen', 'failClosed']).default('failOpen').describe('failOpen: local limits stand in; failClosed: 503 and /readyz not ready.'),
+        keyPrefix: z.string().default('breakwater:').describe('Prefix of every Redis key.'),
+      })
+      .prefault({})
+      .describe('Shared state.'),
+    pricing: z
+      .object({
+        file: z.string().optional().describe('YAML price list replacing the bundled config/pricing.yaml.'),
+        models: z.record(z.string(), modelPriceSchema).default({}).describe('Per-model prices (USD per million tokens) added to or overriding the list.'),
+      })
+      .prefault({})
+      .describe('Prices for cost accounting.'),
+    telemetry: z
+      .object({
+        logPrompts: z.boolean().default(false).describe('Put (truncated) prompts and completions on spans; off by default.'),
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
+        serviceName: z.string().default('breakwater').describe('service.name of traces, unless OTEL_SERVICE_NAME is set.'),
+        modelLabels: z.array(z.string()).default([]).describe('Extra model names allowed as metric label values; others collapse to `other`.'),
+      })
+      .prefault({})
+      .describe('Logs, traces and metrics.'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.upstreams.forEach((upstream, index) => {
+      if (names.has(upstream.name)) ctx.addIssue({ code: 'custom', path: ['upstreams', index, 'name'], message: `duplicate upstream name "${upstream.name}"` });
+      names.add(upstream.name);
+      if (config.keys.length > 0 && upstream.apiKey === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['upstreams', index, 'apiKey'], message: 'required when gateway keys are configured (the gateway key is never forwarded)' });
+      }
+    });
+    config.routes.forEach((route, routeIndex) => {
+      route.targets.forEach((target, targetIndex) => {
+        if (!names.has(target.upstream)) {
+          ctx.addIssue({ code: 'custom', path: ['routes', routeIndex, 'targets', targetIndex, 'upstream'], message: `unknown upstream "${target.upstream}"` });
+        }
+      });
+    });
+    const keyNames = new Set<string>();
+    const hashes = new Set<string>();
+    config.keys.forEach((key, index) => {
+      if (keyNames.has(key.name)) ctx.addIssue({ code: 'custom', path: ['keys', index, 'name'], message: `duplicate key name "${key.name}"` });
+      if (hashes.has(key.hash)) ctx.addIssue({ code: 'custom', path: ['keys', index, 'hash'], message: 'duplicate key hash' });
+      keyNames.add(key.name);
+      hashes.add(key.hash);
+    });
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type UpstreamConfig = Config['upstreams'][number];
+export type RouteConfig = Config['routes'][number];
+export type KeyConfig = Config['keys'][number];
+export type KeyLimits = KeyConfig['limits'];
+export type ModelPriceConfig = z.output<typeof modelPriceSchema>;

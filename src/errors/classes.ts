@@ -1,0 +1,70 @@
+/**
+ * THE error table. Every failure, the gateway's own or an upstream's, gets exactly one class.
+ * The class drives the status and OpenAI-shaped body of our own errors, the `x-breakwater-error`
+ * header, the retry decision, the breaker and the `error_type` label. docs/errors.md mirrors this
+ * table; test/integration/errors-doc.test.ts keeps the two in step.
+ */
+export interface ErrorClassSpec {
+  /** Status of a gateway-made error of this class (upstream errors keep the upstream's status). */
+  status: number;
+  /** OpenAI `error.type` for gateway-made errors. */
+  type: string;
+  /** Worth another attempt on the same upstream, before the commit point. */
+  retryable: boolean;
+  /** Counts as a failure for the upstream's circuit breaker. */
+  tripsBreaker: boolean;
+  /** Worth trying the route's next target when retries on this one are over. */
+  fallback: boolean;
+  /** One line for docs/errors.md. */
+  meaning: string;
+}
+
+export const ERROR_CLASSES = {
+  rate_limited: { status: 429, type: 'rate_limit_error', retryable: true, tripsBreaker: false, fallback: true, meaning: 'The upstream answered 429.' },
+  gateway_rate_limited: { status: 429, type: 'rate_limit_error', retryable: false, tripsBreaker: false, fallback: false, meaning: "The gateway's own per-key limit (requests, tokens, concurrency, queue) refused the request." },
+  budget_exceeded: { status: 429, type: 'insufficient_quota', retryable: false, tripsBreaker: false, fallback: false, meaning: "The key's daily spend budget is used up." },
+  timeout: { status: 504, type: 'timeout_error', retryable: true, tripsBreaker: true, fallback: true, meaning: 'Connect, first-byte, idle or total deadline passed.' },
+  circuit_open: { status: 503, type: 'service_unavailable_error', retryable: false, tripsBreaker: false, fallback: true, meaning: "The upstream's circuit breaker is open; no traffic was sent." },
+  upstream_5xx: { status: 502, type: 'upstream_error', retryable: true, tripsBreaker: true, fallback: true, meaning: 'The upstream answered 5xx.' },
+  network: { status: 502, type: 'upstream_error', retryable: true, tripsBreaker: true, fallback: true, meaning: 'Connection reset, refused, DNS failure or socket closed before an answer.' },
+  auth: { status: 401, type: 'invalid_request_error', retryable: false, tripsBreaker: false, fallback: false, meaning: 'Unknown gateway key, or the upstream answered 401/403.' },
+  invalid_request: { status: 400, type: 'invalid_request_error', retryable: false, tripsBreaker: false, fallback: false, meaning: 'Bad JSON or schema, unknown model, body too large, or upstream 400/404/413/422.' },
+  context_length: { status: 400, type: 'invalid_request_error', retryable: false, tripsBreaker: false, fallback: true, meaning: "The prompt exceeds the model's context window (upstream code context_length_exceeded)." },
+  content_filter: { status: 400, type: 'invalid_request_error', retryable: false, tripsBreaker: false, fallback: false, meaning: "The upstream's content filter refused the request." },
+  client_closed: { status: 499, type: 'client_closed_request', retryable: false, tripsBreaker: false, fallback: false, meaning: 'The client went away before the answer was complete.' },
+  internal: { status: 500, type: 'server_error', retryable: false, tripsBreaker: false, fallback: false, meaning: 'A bug in the gateway. Alerted on; never expected.' },
+} as const satisfies Record<string, ErrorClassSpec>;
+
+export type ErrorClass = keyof typeof ERROR_CLASSES;
+
+export const ERROR_CLASS_NAMES = Object.keys(ERROR_CLASSES) as ErrorClass[];
+
+/**
+ * Codes of gateway-made errors. Each names its class and, where it differs from the class
+ * default, its status: call sites pick a code, never a status.
+ */
+export const GATEWAY_ERROR_CODES = {
+  invalid_json: { errorClass: 'invalid_request', status: 400 },
+  invalid_body: { errorClass: 'invalid_request', status: 400 },
+  unsupported_media_type: { errorClass: 'invalid_request', status: 415 },
+  model_not_found: { errorClass: 'invalid_request', status: 404 },
+  not_found: { errorClass: 'invalid_request', status: 404 },
+  method_not_allowed: { errorClass: 'invalid_request', status: 405 },
+  request_too_large: { errorClass: 'invalid_request', status: 413 },
+  key_in_query: { errorClass: 'invalid_request', status: 400 },
+  invalid_api_key: { errorClass: 'auth', status: 401 },
+  gateway_rate_limited: { errorClass: 'gateway_rate_limited', status: 429 },
+  queue_full: { errorClass: 'gateway_rate_limited', status: 429 },
+  queue_timeout: { errorClass: 'gateway_rate_limited', status: 429 },
+  budget_exceeded: { errorClass: 'budget_exceeded', status: 429 },
+  timeout: { errorClass: 'timeout', status: 504 },
+  circuit_open: { errorClass: 'circuit_open', status: 503 },
+  upstream_unreachable: { errorClass: 'network', status: 502 },
+  upstream_error: { errorClass: 'upstream_5xx', status: 502 },
+  state_unavailable: { errorClass: 'internal', status: 503 },
+  draining: { errorClass: 'internal', status: 503 },
+  client_closed: { errorClass: 'client_closed', status: 499 },
+  internal_error: { errorClass: 'internal', status: 500 },
+} as const satisfies Record<string, { errorClass: ErrorClass; status: number }>;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_CODES;

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { createApp } from './app.js';
+import { hashKey } from './auth/key-store.js';
+import { ConfigError, loadConfig } from './config/load.js';
+
+/* The CLI: the only file that touches process.* (args, env, signals, exit). */
+
+const USAGE = `breakwater [--config FILE] [--port N]   start the gateway (zero-config without a file)
+breakwater hash-key [KEY]                 print the sha256 hash of a gateway key for config (reads stdin without KEY)
+breakwater --help | --version`;
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
+  });
+  if (values.help === true) return void process.stdout.write(`${USAGE}\n`);
+  if (values.version === true) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    return void process.stdout.write(`${pkg.version}\n`);
+  }
+  if (positionals[0] === 'hash-key') {
+    const key = positionals[1] ?? readFileSync(0, 'utf8').trim();
+    if (key.length === 0) throw new Error('hash-key: no key given');
+    return void process.stdout.write(`${hashKey(key)}\n`);
+  }
+  if (positionals.length > 0) throw new Error(`unknown command "${positionals[0]}"\n${USAGE}`);
+
+  const portText = values.port ?? process.env.PORT;
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) throw new Error(`--port: "${portText}" is not a port number`);
+  const config = loadConfig({ file: values.config ?? process.env.BREAKWATER_CONFIG, env: process.env, port });
+
+  const app = createApp(config);
+  await app.start();
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`breakwater: error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`breakwater: ${error.message}\n`);
+  else process.stderr.write(`breakwater: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,34 @@
+import type { ErrorClass } from '../errors/classes.js';
+import type { CircuitState } from '../resilience/breakers.js';
+import type { RequestContext } from '../pipeline/context.js';
+
+/** One upstream attempt under way: its client span and timings live behind this handle. */
+export interface AttemptHandle {
+  readonly upstream: string;
+  readonly number: number;
+  readonly startedAt: number;
+  /** W3C traceparent naming the attempt's client span, sent upstream. */
+  readonly traceparent: string | undefined;
+}
+
+export type AttemptOutcome = 'success' | ErrorClass;
+
+/**
+ * Domain verbs of instrumentation. Only observe/ knows how they become metrics, spans and logs;
+ * the request path calls these and nothing else.
+ */
+export interface Recorder {
+  requestStarted(ctx: RequestContext): void;
+  attemptStarted(ctx: RequestContext, upstream: string, number: number): AttemptHandle;
+  attemptFinished(ctx: RequestContext, attempt: AttemptHandle, outcome: AttemptOutcome, status: number | undefined): void;
+  retryScheduled(ctx: RequestContext, upstream: string, reason: ErrorClass, delayMs: number): void;
+  fallback(ctx: RequestContext, from: string, to: string, reason: ErrorClass): void;
+  /** Called exactly once per request, at its real end (after the stream). */
+  requestFinished(ctx: RequestContext): void;
+  circuitChanged(upstream: string, state: CircuitState): void;
+  rateLimited(keyName: string, limit: 'rpm' | 'tpm' | 'concurrency' | 'budget'): void;
+  queueDepth(keyName: string, depth: number): void;
+  upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void;
+  budgetState(keyName: string, spentUsd: number, limitUsd: number): void;
+  stateStoreUp(up: boolean): void;
+}

@@ -1,0 +1,27 @@
+import type { Stage } from './context.js';
+
+/** Everything a stage list needs, built once by app.ts. */
+export interface StageSet {
+  readonly observe: Stage;
+  readonly auth: Stage;
+  readonly validate: Stage;
+  readonly limits: Stage;
+  readonly usage: Stage;
+  readonly route: Stage;
+  readonly forward: Stage;
+  readonly passthrough: Stage;
+}
+
+/**
+ * THE ordered list. A request is parsed, authenticated, limited and routed once, then forwarded
+ * (one or more attempts). `usage` sits inside `limits` so that usage and cost are final before
+ * limits settle on the way out; `observe` is first so it sees every outcome and finalizes once.
+ */
+export function llmStages(stages: StageSet): Stage[] {
+  return [stages.observe, stages.auth, stages.validate, stages.limits, stages.usage, stages.route, stages.forward];
+}
+
+/** Other `/v1/*` paths: opaque, streamed straight through, still authenticated, logged, metered and traced. */
+export function passthroughStages(stages: StageSet): Stage[] {
+  return [stages.observe, stages.auth, stages.passthrough];
+}

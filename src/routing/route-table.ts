@@ -1,0 +1,48 @@
+import picomatch from 'picomatch';
+import type { Config } from '../config/schema.js';
+import type { RouteTarget } from '../pipeline/context.js';
+
+interface CompiledRoute {
+  readonly matches: (model: string) => boolean;
+  readonly targets: readonly { upstream: string; model: string | undefined }[];
+}
+
+/** Model-name globs compiled once at start; first matching route wins. */
+export class RouteTable {
+  private readonly routes: readonly CompiledRoute[];
+  private readonly defaultUpstream: string;
+  private readonly patterns: readonly string[];
+
+  constructor(config: Pick<Config, 'routes' | 'upstreams'>) {
+    this.defaultUpstream = config.upstreams[0]!.name;
+    this.patterns = config.routes.map((route) => route.match);
+    this.routes = config.routes.map((route) => ({
+      matches: compileGlob(route.match),
+      targets: route.targets.map((target) => ({ upstream: target.upstream, model: target.model })),
+    }));
+  }
+
+  /** Ordered targets for a model, or undefined when routes are configured and none matches. */
+  plan(model: string): RouteTarget[] | undefined {
+    if (this.routes.length === 0) return [{ upstream: this.defaultUpstream, model }];
+    const route = this.routes.find((candidate) => candidate.matches(model));
+    if (route === undefined) return undefined;
+    return route.targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model }));
+  }
+
+  /** Model names a client can ask for by exact name: route patterns without glob characters and renamed target models. */
+  knownModels(): string[] {
+    const names = new Set<string>();
+    for (const route of this.patterns) if (!/[*?[\]{}]/.test(route)) names.add(route);
+    for (const route of this.routes) for (const target of route.targets) if (target.model !== undefined) names.add(target.model);
+    return [...names];
+  }
+}
+
+/** Model names are not paths: `/` is an ordinary character (`meta-llama/*` matches `meta-llama/Llama-3-8B`). */
+const SLASH_STAND_IN = '\u2044';
+
+function compileGlob(pattern: string): (model: string) => boolean {
+  const isMatch = picomatch(pattern.replaceAll('/', SLASH_STAND_IN), { dot: true, nonegate: true });
+  return (model) => isMatch(model.replaceAll('/', SLASH_STAND_IN));
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import { once } from 'node:events';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { ClientClosed } from '../errors/client-closed.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { ANONYMOUS } from '../auth/key-store.js';
+import { newForwardResult, type RequestContext } from '../pipeline/context.js';
+import type { Operation } from '../usage/types.js';
+import { sendBareError, sendJson } from './reply.js';
+
+/** POST paths below /v1 that the gateway understands; everything else under /v1 is passed through. */
+const UNDERSTOOD: ReadonlyMap<string, Operation> = new Map<string, Operation>([
+  ['/chat/completions', 'chat'],
+  ['/completions', 'text_completion'],
+  ['/embeddings', 'embeddings'],
+  ['/responses', 'responses'],
+]);
+
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+const EMPTY = Buffer.alloc(0);
+
+export interface ServerHandlers {
+  readonly llm: (ctx: RequestContext) => Promise<void>;
+  readonly passthrough: (ctx: RequestContext) => Promise<void>;
+  readonly models: (ctx: RequestContext) => Promise<void>;
+  readonly readiness: () => { ready: boolean; detail: Record<string, unknown> };
+  readonly metrics: (accept: string | undefined) => Promise<{ contentType: string; body: string }>;
+  /** WebSocket upgrade under /v1 (authentication included). */
+  readonly upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}
+
+/** The listener: health, metrics, the /v1 surface, and graceful drain. */
+export class GatewayServer {
+  private readonly server: http.Server;
+  private inFlight = 0;
+  private draining = false;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly settings: Config['server'], private readonly handlers: ServerHandlers, private readonly logger: Logger) {
+    this.server = http.createServer(
+      {
+        headersTimeout: settings.headersTimeoutMs,
+        requestTimeout: settings.requestTimeoutMs,
+        keepAliveTimeout: settings.keepAliveTimeoutMs,
+        maxHeaderSize: 16 * 1024,
+        joinDuplicateHeaders: true,
+      },
+      (req, res) => this.handle(req, res),
+    );
+    this.server.maxConnections = settings.maxConnections;
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (this.draining || !(req.url ?? '').startsWith('/v1/')) {
+        socket.destroy();
+        return;
+      }
+      this.handlers.upgrade(req, socket, head);
+    });
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  async listen(): Promise<number> {
+    this.server.listen(this.settings.port, this.settings.host);
+    await once(this.server, 'listening');
+    const address = this.server.address();
+    return typeof address === 'object' && address !== null ? address.port : this.settings.port;
+  }
+
+  /** Stops accepting, lets in-flight requests and streams finish up to `timeoutMs`, then cuts what is left. */
+  async drain(timeoutMs: number): Promise<{ cut: number }> {
+    this.draining = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (this.inFlight > 0) {
+      const idle = new Promise<void>((resolve) => (this.idle = resolve));
+      const timer = setTimeout(() => this.idle?.(), timeoutMs);
+      await idle;
+      clearTimeout(timer);
+    }
+    const cut = this.inFlight;
+    this.server.closeAllConnections();
+    await closed;
+    return { cut };
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    if (this.draining) res.setHeader('connection', 'close');
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') return this.readyz(res);
+    if (path === '/metrics') return void this.metrics(req, res);
+    const id = requestIdOf(req);
+    if (!path.startsWith('/v1/')) {
+      sendBareError(res, new GatewayError('not_found', `Unknown path ${path.slice(0, 200)}; the OpenAI API lives under /v1`), id);
+      return;
+    }
+    const below = path.slice('/v1'.length);
+    const operation = req.method === 'POST' ? UNDERSTOOD.get(below) : undefined;
+    const ctx = this.newContext(req, res, id, below, operation);
+    const run = operation !== undefined ? this.handlers.llm : below === '/models' && req.method === 'GET' ? this.handlers.models : this.handlers.passthrough;
+    this.inFlight += 1;
+    run(ctx)
+      .catch((error: unknown) => this.logger.error({ err: error, request_id: id }, 'unhandled pipeline error'))
+      .finally(() => {
+        this.inFlight -= 1;
+        if (this.inFlight === 0) this.idle?.();
+      });
+  }
+
+  private newContext(req: IncomingMessage, res: ServerResponse, id: string, below: string, operation: Operation | undefined): RequestContext {
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new ClientClosed());
+    });
+    return {
+      id,
+      req,
+      res,
+      startedAt: performance.now(),
+      path: below,
+      operation,
+      clientSignal: controller.signal,
+      principal: ANONYMOUS,
+      body: EMPTY,
+      request: undefined,
+      plan: [],
+      routeLabel: operation ?? (below === '/models' ? 'models' : 'passthrough'),
+      result: newForwardResult(),
+      gatewayErrorCode: undefined,
+      usage: undefined,
+      costUsd: undefined,
+      traceparent: undefined,
+    };
+  }
+
+  private readyz(res: ServerResponse): void {
+    const { ready, detail } = this.handlers.readiness();
+    const isReady = ready && !this.draining;
+    sendJson(res, isReady ? 200 : 503, { status: isReady ? 'ready' : this.draining ? 'draining' : 'not_ready', ...detail });
+  }
+
+  private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { contentType, body } = await this.handlers.metrics(req.headers.accept);
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  /** Malformed HTTP never reaches the pipeline: answer in OpenAI's shape where the socket still allows. */
+  private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (!socket.writable || (error.code === 'ECONNRESET')) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+    const body = JSON.stringify({ error: { message: `malformed HTTP request: ${reason}`, type: 'invalid_request_error', code: status === 408 ? 'request_timeout' : 'bad_request', param: null } });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-breakwater-error: invalid_request\r\nconnection: close\r\n\r\n${body}`);
+  }
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}

@@ -1,0 +1,64 @@
+import type { Next, RequestContext } from '../pipeline/context.js';
+import type { RouteTable } from '../routing/route-table.js';
+import { upstreamRequestHeaders } from '../upstream/headers.js';
+import type { UpstreamRegistry } from '../upstream/pools.js';
+import { sendJson } from './reply.js';
+
+interface ModelEntry {
+  id: string;
+  object: string;
+  created: number;
+  owned_by: string;
+}
+
+/** GET /v1/models: the union of the models config routes by exact name and the default upstream's own list. */
+export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gatewayKeys: boolean) {
+  return async function models(ctx: RequestContext, _next: Next): Promise<void> {
+    const upstream = upstreams.defaultUpstream;
+    const listed = new Map<string, ModelEntry>();
+    let upstreamStatus = 0;
+    let upstreamBody: Buffer | undefined;
+    ctx.result.upstream = upstream.name;
+    ctx.result.attempts = 1;
+    try {
+      const response = await upstreams.send(upstream, {
+        method: 'GET',
+        path: '/models',
+        headers: upstreamRequestHeaders(ctx.req.headers, upstream, undefined, gatewayKeys),
+        body: null,
+        signal: AbortSignal.any([ctx.clientSignal, AbortSignal.timeout(upstream.config.timeouts.firstByteMs)]),
+        headersTimeoutMs: upstream.config.timeouts.firstByteMs,
+        idleTimeoutMs: upstream.config.timeouts.idleMs,
+      });
+      upstreamStatus = response.statusCode;
+      upstreamBody = Buffer.from(await response.body.arrayBuffer());
+      if (upstreamStatus === 200) for (const entry of parseList(upstreamBody)) listed.set(entry.id, entry);
+    } catch {
+      // Unreachable upstream: answer with the configured models alone.
+    }
+    for (const id of routes.knownModels()) {
+      if (!listed.has(id)) listed.set(id, { id, object: 'model', created: 0, owned_by: 'breakwater' });
+    }
+    const headers = { 'x-request-id': ctx.id, 'x-breakwater-upstream': upstream.name, 'x-breakwater-attempts': '1' };
+    if (listed.size === 0 && upstreamStatus >= 400 && upstreamBody !== undefined) {
+      // Nothing to offer and the upstream refused (e.g. a bad client key): let the client see why.
+      ctx.result.status = upstreamStatus;
+      ctx.res.writeHead(upstreamStatus, { 'content-type': 'application/json', ...headers });
+      ctx.res.end(upstreamBody);
+      return;
+    }
+    ctx.result.status = 200;
+    ctx.result.committed = true;
+    sendJson(ctx.res, 200, { object: 'list', data: [...listed.values()] }, headers);
+  };
+}
+
+function parseList(body: Buffer): ModelEntry[] {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { data?: unknown };
+    if (!Array.isArray(parsed.data)) return [];
+    return parsed.data.filter((entry): entry is ModelEntry => typeof (entry as { id?: unknown })?.id === 'string');
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,66 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ErrorClass } from '../errors/classes.js';
+import { classifyThrown, classifyUpstreamStatus, upstreamErrorCode } from '../errors/classify.js';
+import { parseRetryHint } from '../resilience/retry-policy.js';
+import type { Upstream, UpstreamRegistry, UpstreamRequest, UpstreamResponse } from './pools.js';
+
+/** Error bodies are small; a larger one is cut (and then passed through as far as read). */
+const ERROR_BODY_CAP = 1024 * 1024;
+
+/** One failed attempt, with its class and, when the upstream answered, what it answered. */
+export class AttemptFailure extends Error {
+  readonly errorClass: ErrorClass;
+  readonly status: number | undefined;
+  readonly headers: IncomingHttpHeaders | undefined;
+  readonly body: Buffer | undefined;
+  readonly hintMs: number | undefined;
+
+  constructor(errorClass: ErrorClass, answer: { status?: number; headers?: IncomingHttpHeaders; body?: Buffer; cause?: unknown } = {}) {
+    super(answer.status === undefined ? `upstream attempt failed: ${errorClass}` : `upstream answered ${answer.status}`, { cause: answer.cause });
+    this.name = 'AttemptFailure';
+    this.errorClass = errorClass;
+    this.status = answer.status;
+    this.headers = answer.headers;
+    this.body = answer.body;
+    this.hintMs = answer.headers === undefined ? undefined : parseRetryHint(answer.headers, Date.now());
+  }
+}
+
+/**
+ * ONE try against one upstream, up to its response headers. Resolves with a 2xx/3xx response whose
+ * body is still streaming; rejects with an AttemptFailure for everything else (error status with its
+ * body read, reset, refused, timeouts, aborts).
+ */
+export async function runAttempt(registry: UpstreamRegistry, upstream: Upstream, request: UpstreamRequest): Promise<UpstreamResponse> {
+  let response: UpstreamResponse;
+  try {
+    response = await registry.send(upstream, request);
+  } catch (error) {
+    // An aborted signal carries our own typed reason (deadline, client closed): classify by that.
+    const reason = request.signal.aborted ? (request.signal.reason as unknown) : error;
+    throw new AttemptFailure(classifyThrown(reason), { cause: error });
+  }
+  if (response.statusCode < 400) return response;
+  let body: Buffer;
+  try {
+    body = await readCapped(response.body, ERROR_BODY_CAP);
+  } catch (error) {
+    throw new AttemptFailure(classifyThrown(request.signal.aborted ? request.signal.reason : error), { cause: error });
+  }
+  const errorClass = classifyUpstreamStatus(response.statusCode, upstreamErrorCode(body)) ?? 'upstream_5xx';
+  throw new AttemptFailure(errorClass, { status: response.statusCode, headers: response.headers, body });
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= cap) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks, Math.min(size, cap));
+}

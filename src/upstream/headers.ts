@@ -1,0 +1,55 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Upstream } from './pools.js';
+
+/** RFC 9110 hop-by-hop headers plus the ones the gateway sets itself. */
+const REQUEST_DROP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding',
+  'upgrade', 'host', 'content-length', 'expect', 'accept-encoding', 'traceparent', 'tracestate',
+]);
+
+/** Headers that carry client credentials; dropped when the upstream has its own key. */
+const CLIENT_CREDENTIALS = new Set(['authorization', 'api-key', 'x-api-key']);
+
+const RESPONSE_DROP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+]);
+
+/**
+ * Headers sent upstream for an understood request. The client's credentials go upstream only when the
+ * upstream has no key of its own; `accept-encoding: identity` so usage can be read from the answer.
+ */
+export function upstreamRequestHeaders(client: IncomingHttpHeaders, upstream: Upstream, traceparent: string | undefined, dropClientCredentials: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  const connectionListed = listedInConnection(client.connection);
+  const stripCredentials = dropClientCredentials || upstream.authorization !== undefined;
+  for (const name in client) {
+    if (REQUEST_DROP.has(name) || connectionListed?.has(name) === true) continue;
+    if (stripCredentials && CLIENT_CREDENTIALS.has(name)) continue;
+    if (name.startsWith('x-breakwater-')) continue;
+    const value = client[name];
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  for (const [name, value] of Object.entries(upstream.config.headers)) out[name.toLowerCase()] = value;
+  if (upstream.authorization !== undefined) out.authorization = upstream.authorization;
+  out['accept-encoding'] = 'identity';
+  if (traceparent !== undefined) out.traceparent = traceparent;
+  return out;
+}
+
+/** Upstream response headers to pass to the client, hop-by-hop removed. */
+export function clientResponseHeaders(upstream: IncomingHttpHeaders, dropContentLength: boolean): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const name in upstream) {
+    if (RESPONSE_DROP.has(name)) continue;
+    if (dropContentLength && name === 'content-length') continue;
+    const value = upstream[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+function listedInConnection(value: string | undefined): Set<string> | undefined {
+  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
+  return new Set(value.split(',').map((token) => token.trim().toLowerCase()));
+}

@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { ServerResponse } from 'node:http';
+import { classifyThrown } from '../errors/classify.js';
+import type { ErrorClass } from '../errors/classes.js';
+import { ERROR_CLASSES } from '../errors/classes.js';
+import { DeadlineExceeded } from '../resilience/deadlines.js';
+import type { RequestContext, StreamOutcome } from '../pipeline/context.js';
+import { createStreamUsageReader } from '../usage/stream-usage.js';
+import { usageFromJson, responseModelFromJson } from '../usage/extract.js';
+import { responseTextFromJson } from '../usage/response-text.js';
+import { SseSplitter } from './sse.js';
+import type { UpstreamResponse } from './pools.js';
+
+/** Non-stream answers larger than this are relayed but not parsed for usage (estimated instead). */
+const JSON_USAGE_CAP = 8 * 1024 * 1024;
+
+export interface RelayOptions {
+  /** We added `stream_options.include_usage`; the usage-only chunk must not reach the client. */
+  readonly stripInjectedUsage: boolean;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Relays a committed upstream body to the client, chunk by chunk with backpressure, reading usage
+ * on the way. Never throws: a failure after the commit point ends the answer and is recorded.
+ */
+export async function relayBody(ctx: RequestContext, response: UpstreamResponse, options: RelayOptions): Promise<void> {
+  const contentType = response.headers['content-type'];
+  const isStream = typeof contentType === 'string' && contentType.includes('text/event-stream');
+  if (isStream && ctx.operation !== undefined) await relayStream(ctx, response, options);
+  else await relayWhole(ctx, response, options);
+}
+
+async function relayStream(ctx: RequestContext, response: UpstreamResponse, options: RelayOptions): Promise<void> {
+  const { res, result } = ctx;
+  const splitter = new SseSplitter();
+  const reader = createStreamUsageReader(ctx.operation!, { stripInjectedUsage: options.stripInjectedUsage, collectText: true });
+  let outcome: StreamOutcome;
+  let failure: ErrorClass | undefined;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      const out = keptBytes(splitter.push(chunk), reader);
+      if (out !== undefined) await write(ctx, res, out, options.signal);
+    }
+    const tail = keptBytes(splitter.flush(), reader);
+    if (tail !== undefined) await write(ctx, res, tail, options.signal);
+    if (reader.upstreamError) {
+      outcome = 'upstream_error';
+      failure = 'upstream_5xx';
+    } else if (reader.sawTerminal) {
+      outcome = 'completed';
+    } else {
+      outcome = 'upstream_truncated';
+      failure = 'network';
+    }
+  } catch (error) {
+    const reason = options.signal.aborted ? (options.signal.reason as unknown) : error;
+    failure = classifyThrown(reason);
+    if (failure === 'client_closed') outcome = 'client_cancelled';
+    else if (failure === 'timeout') outcome = reason instanceof DeadlineExceeded ? 'upstream_error' : 'idle_timeout';
+    else outcome = 'upstream_truncated';
+  }
+  result.usage = reader.usage;
+  result.responseModel = reader.responseModel;
+  result.deliveredText = reader.deliveredText;
+  result.streamOutcome = outcome;
+  if (failure !== undefined) {
+    result.errorClass = failure;
+    if (outcome !== 'client_cancelled' && outcome !== 'upstream_error') writeStreamError(res, failure, outcome);
+  }
+  if (!res.destroyed) res.end();
+}
+
+/** Bytes of this chunk's complete events that go to the client. */
+function keptBytes(events: ReturnType<SseSplitter['push']>, reader: ReturnType<typeof createStreamUsageReader>): Buffer | undefined {
+  if (events.length === 0) return undefined;
+  if (events.length === 1) return reader.onEvent(events[0]!) ? events[0]!.raw : undefined;
+  // Whole events only, so a cut-off stream never leaves half an event before our error event.
+  const kept: Buffer[] = [];
+  for (const event of events) if (reader.onEvent(event)) kept.push(event.raw);
+  return kept.length === 0 ? undefined : Buffer.concat(kept);
+}
+
+async function relayWhole(ctx: RequestContext, response: UpstreamResponse, options: RelayOptions): Promise<void> {
+  const { res, result } = ctx;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      if (size + chunk.length <= JSON_USAGE_CAP) chunks.push(chunk);
+      size += chunk.length;
+      await write(ctx, res, chunk, options.signal);
+    }
+  } catch (error) {
+    const reason = options.signal.aborted ? (options.signal.reason as unknown) : error;
+    result.errorClass = classifyThrown(reason);
+    // A cut JSON body must not look complete: drop the connection instead of ending cleanly.
+    res.destroy();
+    return;
+  }
+  res.end();
+  if (ctx.operation === undefined || size > JSON_USAGE_CAP || size === 0) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+  } catch {
+    return;
+  }
+  result.usage = usageFromJson(ctx.operation, parsed);
+  result.responseModel = responseModelFromJson(parsed);
+  if (result.usage === undefined) result.deliveredText = responseTextFromJson(parsed);
+}
+
+async function write(ctx: RequestContext, res: ServerResponse, bytes: Buffer, signal: AbortSignal): Promise<void> {
+  if (ctx.result.firstByteMs === undefined) ctx.result.firstByteMs = performance.now() - ctx.startedAt;
+  if (!res.write(bytes)) await once(res, 'drain', { signal });
+}
+
+function writeStreamError(res: ServerResponse, errorClass: ErrorClass, outcome: StreamOutcome): void {
+  if (res.destroyed || res.writableEnded) return;
+  const message = outcome === 'idle_timeout' ? 'upstream stream went idle and was cut by the gateway' : 'upstream stream ended before its terminal event';
+  const body = { error: { message, type: ERROR_CLASSES[errorClass].type, code: outcome, param: null } };
+  res.write(`\n\nevent: error\ndata: ${JSON.stringify(body)}\n\n`);
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { estimateInputTokens, estimateTextTokens, estimateUsage } from './estimate.js';
+
+describe('estimateTextTokens (o200k_base)', () => {
+  it('matches known gpt-tokenizer counts', () => {
+    expect(estimateTextTokens('')).toBe(0);
+    expect(estimateTextTokens('Hello, world!')).toBe(4);
+    expect(estimateTextTokens('The quick brown fox jumps over the lazy dog.')).toBe(10);
+    expect(estimateTextTokens('You are a helpful assistant.')).toBe(6);
+  });
+
+  it('counts special-token text as text instead of throwing', () => {
+    expect(estimateTextTokens('a <|endoftext|> b')).toBe(9);
+  });
+});
+
+describe('estimateInputTokens', () => {
+  it('chat: reproduces the prompt_tokens OpenAI reports for its docs example (19)', () => {
+    const body = {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'You are a helpful assistant.' },
+        { role: 'user', content: 'Hello!' },
+      ],
+    };
+    // 3 priming + (3 + role 1 + 6) + (3 + role 1 + 2)
+    expect(estimateInputTokens('chat', body)).toBe(19);
+  });
+
+  it('chat: content parts, names and images', () => {
+    const body = {
+      messages: [
+        {
+          role: 'user',
+          name: 'Bob',
+          content: [
+            { type: 'text', text: 'Hello, world!' },
+            { type: 'image_url', image_url: { url: 'data:...' } },
+          ],
+        },
+      ],
+    };
+    // 3 priming + 3 + role 1 + name (1 + 1) + text 4 + image 85
+    expect(estimateInputTokens('chat', body)).toBe(98);
+  });
+
+  it('chat: tool definitions count as their JSON', () => {
+    const tools = [{ type: 'function', function: { name: 'f' } }];
+    expect(estimateInputTokens('chat', { messages: [], tools })).toBe(3 + 13);
+  });
+
+  it('completions: string and string[] prompts, token arrays by length', () => {
+    expect(estimateInputTokens('text_completion', { prompt: 'hello world' })).toBe(2);
+    expect(estimateInputTokens('text_completion', { prompt: ['hello world', 'Be brief.'] })).toBe(5);
+    expect(estimateInputTokens('text_completion', { prompt: [1, 2, 3] })).toBe(3);
+  });
+
+  it('embeddings: input string, string[] and token arrays', () => {
+    expect(estimateInputTokens('embeddings', { input: 'hello world' })).toBe(2);
+    expect(estimateInputTokens('embeddings', { input: ['hello world', 'Hello, world!'] })).toBe(6);
+    expect(estimateInputTokens('embeddings', { input: [[1, 2, 3], [4, 5]] })).toBe(5);
+  });
+
+  it('responses: string input plus instructions, and message items', () => {
+    // input 7 + 3 per message + 3 priming; instructions 3
+    expect(estimateInputTokens('responses', { input: 'What is the capital of France?', instructions: 'Be brief.' })).toBe(16);
+    const items = [
+      { role: 'user', content: [{ type: 'input_text', text: 'What is the capital of France?' }] },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Paris is the capital of France.' }] },
+    ];
+    // 3 priming + (3 + 1 + 7) + (3 + 1 + 7)
+    expect(estimateInputTokens('responses', { input: items })).toBe(25);
+  });
+
+  it('unusable bodies count as zero', () => {
+    expect(estimateInputTokens('chat', null)).toBe(0);
+    expect(estimateInputTokens('chat', { messages: 'x' })).toBe(0);
+  });
+});
+
+describe('estimateUsage', () => {
+  it('marks the estimate and counts delivered text as output', () => {
+    const body = { messages: [{ role: 'user', content: 'Hello!' }] };
+    expect(estimateUsage('chat', body, 'Hello, world!')).toEqual({
+      input: 9, cachedInput: 0, cacheWrite: 0, output: 4, reasoning: 0, source: 'estimated',
+    });
+  });
+
+  it('embeddings never have output', () => {
+    expect(estimateUsage('embeddings', { input: 'hello world' }, 'ignored')).toMatchObject({ input: 2, output: 0 });
+  });
+});

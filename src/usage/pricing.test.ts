@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { costUsd, parsePricingYaml, PriceTable } from './pricing.js';
+import type { TokenUsage } from './types.js';
+
+const shipped = parsePricingYaml(
+  readFileSync(new URL('../../config/pricing.yaml', import.meta.url), 'utf8'),
+  'config/pricing.yaml',
+);
+
+function usage(partial: Partial<TokenUsage>): TokenUsage {
+  return { input: 0, cachedInput: 0, cacheWrite: 0, output: 0, reasoning: 0, source: 'provider', ...partial };
+}
+
+describe('shipped config/pricing.yaml', () => {
+  it('parses and covers the required families', () => {
+    for (const m of [
+      'gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4o-mini',
+      'o1', 'o3', 'o3-mini', 'o4-mini', 'gpt-3.5-turbo', 'text-embedding-3-small', 'text-embedding-3-large',
+      'text-embedding-ada-002',
+    ]) {
+      expect(shipped.lookup(m), m).toBeDefined();
+    }
+    expect(shipped.lookup('gpt-4o')).toEqual({ input: 2.5, cachedInput: 1.25, output: 10 });
+  });
+});
+
+describe('PriceTable.lookup', () => {
+  const table = new PriceTable({
+    'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 },
+    'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6 },
+    'gpt-4o-2024-05-13': { input: 5, output: 15 },
+  });
+
+  it('exact name', () => {
+    expect(table.lookup('gpt-4o-mini')?.input).toBe(0.15);
+  });
+
+  it('dated snapshot falls back to the longest prefix', () => {
+    expect(table.lookup('gpt-4o-2024-08-06')?.input).toBe(2.5);
+    expect(table.lookup('gpt-4o-mini-2024-07-18')?.input).toBe(0.15);
+    expect(table.lookup('gpt-4o-2024-05-13')?.input).toBe(5);
+  });
+
+  it('unknown model, and no prefix match without a dash boundary', () => {
+    expect(table.lookup('claude-3-5-sonnet')).toBeUndefined();
+    expect(table.lookup('gpt-4omni')).toBeUndefined();
+    expect(table.lookup('')).toBeUndefined();
+    // cached miss stays a miss
+    expect(table.lookup('claude-3-5-sonnet')).toBeUndefined();
+  });
+
+  it('merged overrides replace entries and add new ones', () => {
+    const m = table.merged({ 'gpt-4o': { input: 1, output: 2 }, 'my-model': { input: 3, output: 4 } });
+    expect(m.lookup('gpt-4o-2024-08-06')).toEqual({ input: 1, output: 2 });
+    expect(m.lookup('my-model')?.output).toBe(4);
+    expect(table.lookup('gpt-4o')?.input).toBe(2.5);
+  });
+});
+
+describe('parsePricingYaml errors', () => {
+  it('lists every bad path with its reason', () => {
+    const bad = 'models:\n  gpt-x: { input: -1, output: 2 }\n  gpt-y: { input: 1 }\n  gpt-z: { input: 1, output: 1, cachedInputs: 1 }\n';
+    let msg = '';
+    try {
+      parsePricingYaml(bad, 'bad.yaml');
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/^bad\.yaml: invalid pricing file/);
+    expect(msg).toContain('models.gpt-x.input:');
+    expect(msg).toContain('models.gpt-y.output:');
+    expect(msg).toContain('models.gpt-z:');
+  });
+
+  it('rejects invalid YAML and a missing models key', () => {
+    expect(() => parsePricingYaml('models: [', 'x.yaml')).toThrow(/x\.yaml: invalid YAML/);
+    expect(() => parsePricingYaml('', 'e.yaml')).toThrow(/e\.yaml: invalid pricing file/);
+  });
+});
+
+describe('costUsd', () => {
+  const gpt4o = { input: 2.5, cachedInput: 1.25, output: 10 };
+
+  it('input and output', () => {
+    expect(costUsd(usage({ input: 1000, output: 500 }), gpt4o)).toBe(0.0075);
+  });
+
+  it('cached input at its own price; reasoning falls back to output', () => {
+    const o4mini = { input: 1.1, cachedInput: 0.275, output: 4.4 };
+    // 176*1.1 + 1024*0.275 + 180*4.4 + 320*4.4 = 193.6 + 281.6 + 792 + 1408 = 2675.2 µ$
+    expect(costUsd(usage({ input: 176, cachedInput: 1024, output: 180, reasoning: 320 }), o4mini)).toBe(0.0026752);
+  });
+
+  it('cache writes fall back to input, or use their own price', () => {
+    expect(costUsd(usage({ cacheWrite: 1_000_000 }), gpt4o)).toBe(2.5);
+    expect(costUsd(usage({ cacheWrite: 1_000_000 }), { ...gpt4o, cacheWrite: 3.125 })).toBe(3.125);
+  });
+
+  it('no float drift where naive per-bucket division would drift', () => {
+    const p = { input: 0.1, output: 0.2 };
+    // naive: 3*0.1/1e6 + 3*0.2/1e6 = 9.000000000000001e-7
+    expect(costUsd(usage({ input: 3, output: 3 }), p)).toBe(9e-7);
+    expect(costUsd(usage({ input: 1, cachedInput: 2, output: 7 }), { input: 0.15, cachedInput: 0.075, output: 0.6 })).toBe(0.0000045);
+  });
+
+  it('zero usage costs zero', () => {
+    expect(costUsd(usage({}), gpt4o)).toBe(0);
+  });
+});

@@ -1,0 +1,105 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { ModelPrice, TokenUsage } from './types.js';
+
+/**
+ * Model prices in USD per 1M tokens, looked up per request.
+ *
+ * Missing bucket prices fall back: cachedInput and cacheWrite to input,
+ * reasoning to output (OpenAI bills reasoning as output).
+ */
+
+const price = z.number().finite().nonnegative();
+const modelPriceSchema = z.strictObject({
+  input: price,
+  cachedInput: price.optional(),
+  cacheWrite: price.optional(),
+  output: price,
+  reasoning: price.optional(),
+});
+const pricingFileSchema = z.strictObject({
+  models: z.record(z.string().min(1), modelPriceSchema),
+});
+
+/** Parses and validates a pricing YAML; a bad file throws one Error listing every `path: reason`. */
+export function parsePricingYaml(text: string, source: string): PriceTable {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new Error(`${source}: invalid YAML: ${(err as Error).message}`);
+  }
+  const result = pricingFileSchema.safeParse(doc);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`${source}: invalid pricing file\n${lines.join('\n')}`);
+  }
+  return new PriceTable(result.data.models);
+}
+
+export class PriceTable {
+  readonly #entries: ReadonlyMap<string, ModelPrice>;
+  /** Resolved lookups, misses included (as null). Bounded: model names come from a bounded set in practice, but a client can send anything. */
+  readonly #cache = new Map<string, ModelPrice | null>();
+  static readonly #MAX_CACHED = 10_000;
+
+  constructor(entries: Record<string, ModelPrice>) {
+    const m = new Map<string, ModelPrice>();
+    for (const [name, p] of Object.entries(entries)) m.set(name, Object.freeze({ ...p }));
+    this.#entries = m;
+  }
+
+  /** A new table with `overrides` replacing same-named entries. */
+  merged(overrides: Record<string, ModelPrice>): PriceTable {
+    return new PriceTable({ ...Object.fromEntries(this.#entries), ...overrides });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Exact name first, then the longest configured name that is a prefix followed by '-' (gpt-4o-2024-08-06 -> gpt-4o). */
+  lookup(model: string): ModelPrice | undefined {
+    const hit = this.#cache.get(model);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = this.#resolve(model);
+    if (this.#cache.size >= PriceTable.#MAX_CACHED) this.#cache.clear();
+    this.#cache.set(model, found ?? null);
+    return found;
+  }
+
+  #resolve(model: string): ModelPrice | undefined {
+    const exact = this.#entries.get(model);
+    if (exact !== undefined) return exact;
+    // walk back over '-' positions: each candidate is longer than the next
+    for (let i = model.lastIndexOf('-'); i > 0; i = model.lastIndexOf('-', i - 1)) {
+      const p = this.#entries.get(model.slice(0, i));
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * USD cost of `usage` at `price`.
+ *
+ * Precision: token counts are integers and prices have at most a few decimals,
+ * so each product is computed on integers scaled by 1e6 (micro-dollars per 1M
+ * tokens), summed exactly while below 2^53, and divided once. The result is the
+ * correctly rounded double of the exact cost, e.g. 1,000 tokens at 2.50 gives
+ * exactly 0.0025, where summing per-bucket floats can drift in the last digit.
+ * Prices with more than 6 decimals lose the excess.
+ */
+export function costUsd(usage: TokenUsage, price: ModelPrice): number {
+  const scaled =
+    usage.input * micro(price.input) +
+    usage.cachedInput * micro(price.cachedInput ?? price.input) +
+    usage.cacheWrite * micro(price.cacheWrite ?? price.input) +
+    usage.output * micro(price.output) +
+    usage.reasoning * micro(price.reasoning ?? price.output);
+  return scaled / 1e12;
+}
+
+function micro(usdPerMillion: number): number {
+  return Math.round(usdPerMillion * 1e6);
+}

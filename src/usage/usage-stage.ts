@@ -1,0 +1,28 @@
+import type { Next, RequestContext } from '../pipeline/context.js';
+import { estimateUsage } from './estimate.js';
+import { costUsd, type PriceTable } from './pricing.js';
+
+/**
+ * After the answer is complete: the provider's usage, or an estimate (labelled `estimated`) when an
+ * answer was delivered without one; then its cost. Runs inside `limits`, so limits settle on real numbers.
+ */
+export function usageStage(prices: PriceTable) {
+  return async function usage(ctx: RequestContext, next: Next): Promise<void> {
+    try {
+      await next();
+    } finally {
+      settleUsage(ctx, prices);
+    }
+  };
+}
+
+function settleUsage(ctx: RequestContext, prices: PriceTable): void {
+  const { result, request, operation } = ctx;
+  if (request === undefined || operation === undefined || !result.committed) return;
+  const ok = result.status >= 200 && result.status < 300;
+  if (!ok) return;
+  ctx.usage = result.usage ?? estimateUsage(operation, request.json, result.deliveredText);
+  const model = result.responseModel ?? result.targetModel ?? request.model;
+  const price = prices.lookup(model) ?? prices.lookup(result.targetModel ?? request.model);
+  ctx.costUsd = price === undefined ? undefined : costUsd(ctx.usage, price);
+}
