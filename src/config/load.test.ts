@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, interpolateEnv, parseConfig } from './load.js';
+
+function issuesOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(raw, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+const HASH = `sha256:${'a'.repeat(64)}`;
+
+describe('parseConfig', () => {
+  it('when nothing is configured, then it is a zero-config passthrough to OpenAI on port 8300', () => {
+    const config = parseConfig({});
+    expect(config.server.port).toBe(8300);
+    expect(config.upstreams).toHaveLength(1);
+    expect(config.upstreams[0]).toMatchObject({ name: 'openai', baseUrl: 'https://api.openai.com/v1' });
+    expect(config.upstreams[0]!.apiKey).toBeUndefined();
+    expect(config.routes).toEqual([]);
+    expect(config.keys).toEqual([]);
+    expect(config.telemetry.logPrompts).toBe(false);
+  });
+
+  it('when a value is valid, then defaults fill the rest and the result is frozen', () => {
+    const config = parseConfig({ upstreams: [{ name: 'a', baseUrl: 'http://127.0.0.1:1/v1', timeouts: { connectMs: 10 } }] });
+    expect(config.upstreams[0]!.timeouts).toEqual({ connectMs: 10, firstByteMs: 60_000, idleMs: 30_000, totalMs: 600_000 });
+    expect(Object.isFrozen(config.upstreams[0]!.timeouts)).toBe(true);
+  });
+
+  it('when several keys are bad, then every violation is listed with its path and reason', () => {
+    const issues = issuesOf({
+      server: { port: 'eighty' },
+      upstreams: [{ name: 'a', baseUrl: 'not a url' }],
+      retry: { maxAttempts: 0 },
+    });
+    expect(issues.some((line) => line.startsWith('server.port: '))).toBe(true);
+    expect(issues.some((line) => line.startsWith('upstreams.0.baseUrl: '))).toBe(true);
+    expect(issues.some((line) => line.startsWith('retry.maxAttempts: '))).toBe(true);
+  });
+
+  it('when a route names an unknown upstream, then the target is named', () => {
+    const issues = issuesOf({ upstreams: [{ name: 'a', baseUrl: 'http://x/v1' }], routes: [{ match: 'gpt-*', targets: [{ upstream: 'nope' }] }] });
+    expect(issues).toContain('routes.0.targets.0.upstream: unknown upstream "nope"');
+  });
+
+  it('when a top-level key is unknown, then it is rejected', () => {
+    expect(issuesOf({ serverr: {} }).join('\n')).toMatch(/serverr/);
+  });
+
+  it('when two upstreams share a name, then the second is named', () => {
+    const issues = issuesOf({ upstreams: [{ name: 'a', baseUrl: 'http://x/v1' }, { name: 'a', baseUrl: 'http://y/v1' }] });
+    expect(issues).toContain('upstreams.1.name: duplicate upstream name "a"');
+  });
+
+  it('when gateway keys exist, then every upstream needs its own apiKey and hashes must be sha256', () => {
+    const issues = issuesOf({ upstreams: [{ name: 'a', baseUrl: 'http://x/v1' }], keys: [{ name: 'k', hash: 'plaintext-key' }] });
+    expect(issues.some((line) => line.startsWith('upstreams.0.apiKey: required when gateway keys are configured'))).toBe(true);
+    expect(issues.some((line) => line.startsWith('keys.0.hash: must be sha256:'))).toBe(true);
+  });
+
+  it('when keys are valid, then limits are kept', () => {
+    const config = parseConfig({ upstreams: [{ name: 'a', baseUrl: 'http://x/v1', apiKey: 'k' }], keys: [{ name: 'team-a', hash: HASH, limits: { rpm: 5 } }] });
+    expect(config.keys[0]!.limits.rpm).toBe(5);
+  });
+});
+
+describe('environment interpolation', () => {
+  it('when ${NAME} is set, then it is substituted, also inside longer strings and with defaults', () => {
+    const config = parseConfig(
+      { upstreams: [{ name: 'a', baseUrl: 'http://${HOST}:${PORT:-9000}/v1', apiKey: '${KEY}' }] },
+      { HOST: 'example.test', KEY: 'sk-123' },
+    );
+    expect(config.upstreams[0]!.baseUrl).toBe('http://example.test:9000/v1');
+    expect(config.upstreams[0]!.apiKey).toBe('sk-123');
+  });
+
+  it('when a whole value names an unset variable, then the key is dropped', () => {
+    const config = parseConfig({ upstreams: [{ name: 'a', baseUrl: 'http://x/v1', apiKey: '${UNSET_KEY}' }], state: { redisUrl: '${REDIS_URL}' } }, {});
+    expect(config.upstreams[0]!.apiKey).toBeUndefined();
+    expect(config.state.redisUrl).toBeUndefined();
+  });
+
+  it('when an unset variable is part of a longer string, then its path is named', () => {
+    expect(issuesOf({ upstreams: [{ name: 'a', baseUrl: 'http://${NOPE}/v1' }] })).toContain('upstreams.0.baseUrl: environment variable NOPE is not set');
+  });
+
+  it('when values are nested in lists, then interpolation reaches them', () => {
+    expect(interpolateEnv({ a: ['${X}', { b: 'x-${X}' }] }, { X: '1' })).toEqual({ a: ['1', { b: 'x-1' }] });
+  });
+});

@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashKey } from '../../src/auth/key-store.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const run = (args: string[], input?: string) =>
+  spawnSync(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'dist/main.js'), ...args], { cwd: ROOT, encoding: 'utf8', input, env: { PATH: process.env.PATH ?? '' }, timeout: 10_000 });
+
+describe('the breakwater CLI', () => {
+  it('when the config file is bad, then it exits non-zero listing every path and reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'server:\n  port: -1\nupstreams:\n  - name: a\n    baseUrl: nope\nretry:\n  maxAttempts: 99\n');
+    const result = run(['--config', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/server\.port: /);
+    expect(result.stderr).toMatch(/upstreams\.0\.baseUrl: /);
+    expect(result.stderr).toMatch(/retry\.maxAttempts: /);
+  });
+
+  it('when the YAML does not parse, then it says so and exits non-zero', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'server: [unclosed\n');
+    const result = run(['--config', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/\(yaml\)/);
+  });
+
+  it('when the file does not exist, then it names it', () => {
+    const result = run(['--config', '/nonexistent/breakwater.yaml']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('/nonexistent/breakwater.yaml');
+  });
+
+  it('when asked to hash a key, then it prints the sha256 form config expects', () => {
+    expect(run(['hash-key', 'bw-team-a-secret']).stdout.trim()).toBe(hashKey('bw-team-a-secret'));
+    expect(run(['hash-key'], 'bw-from-stdin\n').stdout.trim()).toBe(hashKey('bw-from-stdin'));
+  });
+
+  it('when --port is not a number, then it refuses to start', () => {
+    const result = run(['--port', 'http']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--port/);
+  });
+});

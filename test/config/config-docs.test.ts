@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderConfigDocs } from '../../src/config/docs.ts';
+import { parseConfig } from '../../src/config/load.ts';
+
+describe('configuration docs', () => {
+  it('when the schema changes, then docs/configuration.md is regenerated (npm run docs:config)', () => {
+    expect(readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8')).toBe(renderConfigDocs());
+  });
+
+  it('when the example config is loaded, then it is valid and documents every top-level key', () => {
+    const text = readFileSync(new URL('../../config/breakwater.example.yaml', import.meta.url), 'utf8');
+    const raw = parse(text) as Record<string, unknown>;
+    const config = parseConfig(raw, { OPENAI_API_KEY: 'sk-example', AZURE_OPENAI_API_KEY: 'az-example', REDIS_URL: 'redis://127.0.0.1:6379' });
+    for (const key of Object.keys(config)) expect(text).toContain(`${key}:`);
+  });
+});
