@@ -22,6 +22,8 @@ const UNDERSTOOD: ReadonlyMap<string, Operation> = new Map<string, Operation>([
 ]);
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+/** `//`, `.` and `..` segments, and encoded dots, slashes or backslashes, anywhere in the path. */
+const UNSAFE_PATH = /\/\/|\/\.{1,2}(\/|$)|%2e|%2f|%5c|\\/i;
 const EMPTY = Buffer.alloc(0);
 
 export interface ServerHandlers {
@@ -38,6 +40,7 @@ export interface ServerHandlers {
 export class GatewayServer {
   private readonly server: http.Server;
   private inFlight = 0;
+  private connections = 0;
   private draining = false;
   private idle: (() => void) | undefined;
 
@@ -52,7 +55,12 @@ export class GatewayServer {
       },
       (req, res) => this.handle(req, res),
     );
-    this.server.maxConnections = settings.maxConnections;
+    // Node's own maxConnections drops extra sockets silently; answer them with a clear 503 instead.
+    this.server.on('connection', (socket: Socket) => {
+      this.connections += 1;
+      socket.once('close', () => (this.connections -= 1));
+      if (this.connections > settings.maxConnections) refuseConnection(socket);
+    });
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (this.draining || !(req.url ?? '').startsWith('/v1/')) {
@@ -105,6 +113,11 @@ export class GatewayServer {
       return;
     }
     const below = path.slice('/v1'.length);
+    if (UNSAFE_PATH.test(below)) {
+      // The upstream origin is fixed, but a path must not climb out of the upstream's base path either.
+      sendBareError(res, new GatewayError('not_found', 'Invalid path: empty, dot or encoded-slash segments are not allowed'), id);
+      return;
+    }
     const operation = req.method === 'POST' ? UNDERSTOOD.get(below) : undefined;
     const ctx = this.newContext(req, res, id, below, operation);
     const run = operation !== undefined ? this.handlers.llm : below === '/models' && req.method === 'GET' ? this.handlers.models : this.handlers.passthrough;
@@ -171,4 +184,9 @@ export class GatewayServer {
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function refuseConnection(socket: Socket): void {
+  const body = '{"error":{"message":"gateway is at its connection limit, retry later","type":"service_unavailable_error","code":"too_many_connections","param":null}}';
+  socket.end(`HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nretry-after: 1\r\nx-breakwater-error: gateway_rate_limited\r\nconnection: close\r\n\r\n${body}`);
 }
