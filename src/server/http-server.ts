@@ -50,6 +50,8 @@ export class GatewayServer {
         headersTimeout: settings.headersTimeoutMs,
         requestTimeout: settings.requestTimeoutMs,
         keepAliveTimeout: settings.keepAliveTimeoutMs,
+        // Node checks header/request deadlines on this interval (default 30 s): keep it finer than the deadlines.
+        connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(settings.headersTimeoutMs / 2))),
         maxHeaderSize: 16 * 1024,
         joinDuplicateHeaders: true,
       },
