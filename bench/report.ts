@@ -1,0 +1,155 @@
+// Medians across rounds, ratios, and the printed table.
+import type { LoadRun, TtftRun } from './load.ts';
+
+export type Kind = 'direct' | 'bare' | 'gateway';
+export interface TargetInfo {
+  name: string;
+  kind: Kind;
+}
+export interface LoadRecord extends LoadRun {
+  round: number;
+  target: string;
+  connections: number;
+}
+export interface TtftRecord extends TtftRun {
+  round: number;
+  target: string;
+}
+
+export function median(xs: number[]): number {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+export interface LoadSummary {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  targetCpuUsPerReq: number;
+  loadgenCpu: number;
+  hostBusyCores: number;
+  hostStealCores: number;
+  otherCores: number;
+  peakRssMiB: number;
+  errors: number;
+  non2xx: number;
+  /** Median over rounds of this target's req/s divided by the reference's req/s in the same round. */
+  ratioVsDirect: number;
+  ratioVsBare: number;
+  ratioVsGateway: number;
+}
+export interface TtftSummary {
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+}
+export interface Summary {
+  load: Record<string, Record<number, LoadSummary>>;
+  ttft: Record<string, TtftSummary>;
+}
+
+function pairedRatio(runs: LoadRecord[], target: string, ref: string | undefined, c: number): number {
+  if (ref === undefined) return Number.NaN;
+  const find = (t: string, r: number): LoadRecord | undefined => runs.find((x) => x.target === t && x.round === r && x.connections === c);
+  const ratios = runs
+    .filter((x) => x.target === target && x.connections === c)
+    .map((x) => x.reqPerSec / (find(ref, x.round)?.reqPerSec ?? Number.NaN));
+  return median(ratios);
+}
+
+export function summarise(targets: TargetInfo[], conns: number[], load: LoadRecord[], ttft: TtftRecord[]): Summary {
+  const direct = targets.find((t) => t.kind === 'direct')?.name;
+  const bare = targets.find((t) => t.kind === 'bare')?.name;
+  const gateway = targets.find((t) => t.kind === 'gateway')?.name;
+  const out: Summary = { load: {}, ttft: {} };
+  for (const t of targets) {
+    out.load[t.name] = {};
+    for (const c of conns) {
+      const rs = load.filter((x) => x.target === t.name && x.connections === c);
+      const pick = (f: (r: LoadRecord) => number): number => median(rs.map(f));
+      (out.load[t.name] ??= {})[c] = {
+        reqPerSec: pick((r) => r.reqPerSec),
+        p50Ms: pick((r) => r.p50Ms),
+        p99Ms: pick((r) => r.p99Ms),
+        targetCpuUsPerReq: pick((r) => r.targetCpuUsPerReq),
+        loadgenCpu: pick((r) => r.loadgenCpu),
+        hostBusyCores: pick((r) => r.hostBusyCores),
+        hostStealCores: pick((r) => r.hostStealCores),
+        otherCores: pick((r) => r.otherCores),
+        peakRssMiB: Math.max(...rs.map((r) => r.peakRssMiB ?? Number.NaN)),
+        errors: rs.reduce((a, r) => a + r.errors, 0),
+        non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+        ratioVsDirect: pairedRatio(load, t.name, direct, c),
+        ratioVsBare: pairedRatio(load, t.name, bare, c),
+        ratioVsGateway: pairedRatio(load, t.name, gateway, c),
+      };
+    }
+    const ts = ttft.filter((x) => x.target === t.name);
+    out.ttft[t.name] = { p50Ms: median(ts.map((x) => x.p50Ms)), p99Ms: median(ts.map((x) => x.p99Ms)), failures: ts.reduce((a, x) => a + x.failures, 0) };
+  }
+  return out;
+}
+
+const f = (x: number, d = 0): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const sign = (x: number, d = 2): string => (Number.isFinite(x) ? (x >= 0 ? '+' : '') + x.toFixed(d) : '-');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')).join('\n');
+}
+
+export function render(targets: TargetInfo[], conns: number[], s: Summary, rounds: number, raw: LoadRecord[]): string {
+  const direct = targets.find((t) => t.kind === 'direct')?.name ?? '';
+  const bare = targets.find((t) => t.kind === 'bare')?.name ?? '';
+  const gw = targets.find((t) => t.kind === 'gateway')?.name ?? '';
+  const loadTables = conns.map((c) => {
+    const rows = [[`c=${c}`, 'req/s', '/direct', '/bare', `/${gw}`, 'p50 ms', 'p99 ms', 'p50 vs direct', 'p50 vs bare', 'p99 vs direct', 'p99 vs bare']];
+    const d = s.load[direct]?.[c];
+    const b = s.load[bare]?.[c];
+    for (const t of targets) {
+      const l = s.load[t.name]?.[c];
+      if (!l || !d || !b) continue;
+      rows.push([t.name, f(l.reqPerSec), f(l.ratioVsDirect, 2), f(l.ratioVsBare, 2), f(l.ratioVsGateway, 2), f(l.p50Ms, 1), f(l.p99Ms, 1), sign(l.p50Ms - d.p50Ms, 1), sign(l.p50Ms - b.p50Ms, 1), sign(l.p99Ms - d.p99Ms, 1), sign(l.p99Ms - b.p99Ms, 1)]);
+    }
+    return table(rows);
+  });
+  const rows2 = [['target', 'TTFT p50 ms', 'p99 ms', 'p50 vs direct', 'p50 vs bare', 'p99 vs direct', ...conns.flatMap((c) => [`CPU us/req c=${c}`, '/bare']), 'peak RSS MiB', 'errors']];
+  for (const t of targets) {
+    const tt = s.ttft[t.name];
+    const d = s.ttft[direct];
+    const b = s.ttft[bare];
+    if (!tt || !d || !b) continue;
+    const ls = conns.map((c) => s.load[t.name]?.[c]);
+    const errs = ls.reduce((a, l) => a + (l ? l.errors + l.non2xx : 0), 0) + tt.failures;
+    rows2.push([t.name, f(tt.p50Ms, 2), f(tt.p99Ms, 2), sign(tt.p50Ms - d.p50Ms), sign(tt.p50Ms - b.p50Ms), sign(tt.p99Ms - d.p99Ms), ...conns.flatMap((c, i) => {
+      const cpu = ls[i]?.targetCpuUsPerReq ?? Number.NaN;
+      return [f(cpu), f(cpu / (s.load[bare]?.[c]?.targetCpuUsPerReq ?? Number.NaN), 2)];
+    }), f(Math.max(...ls.map((l) => l?.peakRssMiB ?? Number.NaN)), 1), String(errs)]);
+  }
+  const over = (c: number, g: (l: LoadSummary) => number): number => median(targets.map((t) => { const l = s.load[t.name]?.[c]; return l ? g(l) : Number.NaN; }));
+  const gen = conns.map((c) => `c=${c}: load generator ${f(100 * over(c, (l) => l.loadgenCpu))}% of a core, host busy ${f(over(c, (l) => l.hostBusyCores), 2)} cores, steal ${f(over(c, (l) => l.hostStealCores), 2)}, other work ${f(over(c, (l) => l.otherCores), 2)}`).join('; ');
+  const maxC = Math.max(...conns);
+  const checks = targets
+    .filter((t) => t.kind === 'gateway')
+    .map((t) => {
+      const worst = Math.min(...conns.map((c) => s.load[t.name]?.[c]?.ratioVsBare ?? Number.NaN));
+      const ttftOver = (s.ttft[t.name]?.p50Ms ?? Number.NaN) - (s.ttft[direct]?.p50Ms ?? Number.NaN);
+      const rss = s.load[t.name]?.[maxC]?.peakRssMiB ?? Number.NaN;
+      const ok = (b: boolean): string => (b ? 'ok' : 'MISS');
+      return `${t.name}: throughput ${f(worst, 2)}x bare (>= 0.9: ${ok(worst >= 0.9)}), TTFT p50 +${f(ttftOver, 2)} ms over direct (<= 1.5: ${ok(ttftOver <= 1.5)}), peak RSS ${f(rss)} MiB at c=${maxC} (<= 120: ${ok(rss <= 120)})`;
+    });
+  const disturbed = raw.filter((r) => r.otherCores > 0.5).length;
+  return [
+    `Throughput and latency under load (medians of ${rounds} interleaved rounds; ratios are medians of same-round ratios)`,
+    loadTables.join('\n\n'),
+    '',
+    'Time to first chunk (streaming, low concurrency), target process CPU per request, peak RSS',
+    table(rows2),
+    '',
+    `CPU (medians over targets): ${gen}`,
+    ...checks.map((c) => `Targets (issue 2) ${c}`),
+    disturbed > 0 ? `WARNING: ${disturbed} of ${raw.length} load runs had more than 0.5 cores of other work on the host; req/s is unreliable, CPU us/req less so.` : 'No load run saw more than 0.5 cores of other work on the host.',
+  ].join('\n');
+}
