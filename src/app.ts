@@ -10,6 +10,7 @@ import type { Config } from './config/schema.js';
 import { createLogger } from './observe/logger.js';
 import { observeStage } from './observe/observe-stage.js';
 import { Telemetry } from './observe/telemetry.js';
+import { createLimits } from './limits/create-limits.js';
 import { compose } from './pipeline/compose.js';
 import type { Next, RequestContext } from './pipeline/context.js';
 import { llmStages, passthroughStages, type StageSet } from './pipeline/stages.js';
@@ -28,6 +29,8 @@ import { validateStage } from './validation/validate-stage.js';
 export interface AppOptions {
   /** Where log lines go; default stdout. */
   readonly logDestination?: DestinationStream;
+  /** The process environment (main.ts passes process.env): OTEL_* variables configure tracing. Default: none, so no tracing. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface App {
@@ -43,22 +46,21 @@ const BUNDLED_PRICES = fileURLToPath(new URL('../config/pricing.yaml', import.me
 export function createApp(config: Config, options: AppOptions = {}): App {
   const secrets = config.upstreams.flatMap((upstream) => (upstream.apiKey === undefined ? [] : [upstream.apiKey]));
   const logger = createLogger({ level: config.telemetry.logLevel, secrets, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
-  const telemetry = new Telemetry(logger);
   const prices = loadPriceTable(config, BUNDLED_PRICES);
+  const telemetry = new Telemetry({ logger, config, pricedModels: prices.names(), env: options.env ?? {}, secrets });
   const keys = new KeyStore(config.keys);
   const upstreams = new UpstreamRegistry(config.upstreams);
   const breakers = new Breakers(config.upstreams, (upstream, state) => telemetry.circuitChanged(upstream, state));
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
   const routes = new RouteTable(config);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled);
+  const limits = createLimits(config, telemetry, logger);
 
   const stages: StageSet = {
     observe: observeStage(telemetry, logger),
     auth: authStage(keys),
     validate: validateStage(config.server.maxBodyBytes),
-    limits: async function limits(_ctx: RequestContext, next: Next) {
-      await next();
-    },
+    limits: limits.stage,
     usage: usageStage(prices),
     route: routeStage(routes),
     forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled }),
@@ -72,8 +74,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       llm: compose(llmStages(stages)),
       passthrough: compose(passthroughStages(stages)),
       models: runModels,
-      readiness: () => ({ ready: true, detail: { upstreams: breakers.states() } }),
-      metrics: async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' }),
+      readiness: () => {
+        const shared = limits.readiness();
+        return { ready: shared.ready, detail: { upstreams: breakers.states(), state: shared.state } };
+      },
+      metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
       upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         try {
           authenticate(keys, req.url, req.headers);
@@ -89,6 +94,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
   return {
     async start() {
+      await telemetry.start();
       const port = await server.listen();
       logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: u.baseUrl, apiKey: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length }, 'listening');
       return port;
@@ -99,6 +105,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       breakers.shutdown();
       passthrough.close();
       await upstreams.destroy();
+      await limits.close();
+      await telemetry.shutdown();
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };

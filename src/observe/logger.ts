@@ -14,13 +14,7 @@ const TOKEN_PATTERNS = /(Bearer\s+)[^\s"'\\]+|\b(sk-[A-Za-z0-9_-]{8})[A-Za-z0-9_
  * value plus anything shaped like a bearer token or API key, anywhere in the serialized line.
  */
 export function createLogger(options: { level: string; secrets: readonly string[]; destination?: DestinationStream }): Logger {
-  const secrets = options.secrets.filter((secret) => secret.length >= 4);
-  const scrub = (line: string): string => {
-    let out = line;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
-    if (out.includes('Bearer') || out.includes('sk-')) out = out.replace(TOKEN_PATTERNS, (_m, bearer?: string, keyStart?: string) => (bearer !== undefined ? `${bearer}[REDACTED]` : `${keyStart}[REDACTED]`));
-    return out;
-  };
+  const scrub = createRedactor(options.secrets);
   return pino(
     {
       level: options.level,
@@ -36,3 +30,17 @@ export function createLogger(options: { level: string; secrets: readonly string[
 }
 
 export type { Logger };
+
+/**
+ * Replaces every configured secret value, and anything shaped like a bearer token or OpenAI-style key,
+ * with `[REDACTED]`. Shared by log lines and (opt-in) prompt text on spans.
+ */
+export function createRedactor(secretValues: readonly string[]): (text: string) => string {
+  const secrets = secretValues.filter((secret) => secret.length >= 4);
+  return (text: string): string => {
+    let out = text;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+    if (out.includes('Bearer') || out.includes('sk-')) out = out.replace(TOKEN_PATTERNS, (_m, bearer?: string, keyStart?: string) => (bearer !== undefined ? `${bearer}[REDACTED]` : `${keyStart}[REDACTED]`));
+    return out;
+  };
+}

@@ -1,42 +1,169 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
 import type { ErrorClass } from '../errors/classes.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { CircuitState } from '../resilience/breakers.js';
 import { writeAccessLog } from './access-log.js';
+import { createRedactor } from './logger.js';
+import { Metrics, type LimitName } from './metrics.js';
+import { ModelLabels, modelsNamedInRoutes } from './model-labels.js';
 import type { AttemptHandle, AttemptOutcome, Recorder } from './recorder.js';
+import type { SpanRecorder } from './request-trace.js';
+import { EVENT } from './semconv.js';
+import { startTracing, tracingSettings, type Env, type Tracing, type TracingSettings } from './tracing.js';
 
-/** The Recorder: turns domain verbs into logs (and, in observe/, metrics and spans). */
+export interface TelemetryOptions {
+  readonly logger: Logger;
+  readonly config: Pick<Config, 'upstreams' | 'routes' | 'telemetry'>;
+  /** Model names of the price table: part of the bounded `model` label set. */
+  readonly pricedModels: Iterable<string>;
+  /** The process environment, passed in by main.ts; decides tracing (OTEL_*). */
+  readonly env: Env;
+  /** Configured secret values, redacted from (opt-in) prompt text on spans as in logs. */
+  readonly secrets: readonly string[];
+  /** prom-client default process metrics (default on). */
+  readonly defaultMetrics?: boolean;
+}
+
+/** The Recorder: turns domain verbs into metrics, spans (when tracing is configured) and the access log. */
 export class Telemetry implements Recorder {
-  constructor(private readonly logger: Logger) {}
+  readonly metrics: Metrics;
+  private readonly logger: Logger;
+  private readonly settings: TracingSettings;
+  private tracing: Tracing | undefined;
+  /** Undefined while tracing is off: every span call is skipped, not made on a no-op. */
+  private spans: SpanRecorder | undefined;
 
-  requestStarted(_ctx: RequestContext): void {}
-
-  attemptStarted(_ctx: RequestContext, upstream: string, number: number): AttemptHandle {
-    return { upstream, number, startedAt: performance.now(), traceparent: undefined };
+  constructor(private readonly options: TelemetryOptions) {
+    const { config } = options;
+    this.logger = options.logger;
+    const models = new ModelLabels([...modelsNamedInRoutes(config.routes), ...options.pricedModels, ...config.telemetry.modelLabels]);
+    this.metrics = new Metrics({ upstreams: config.upstreams.map((u) => u.name), models, defaultMetrics: options.defaultMetrics ?? true });
+    this.settings = tracingSettings(options.env);
   }
 
-  attemptFinished(_ctx: RequestContext, _attempt: AttemptHandle, _outcome: AttemptOutcome, _status: number | undefined): void {}
+  /** Starts the trace pipeline when the environment configures one; resolves once spans can be made. */
+  async start(): Promise<void> {
+    const { settings, options } = this;
+    if (settings.enabled && this.tracing === undefined) {
+      this.tracing = await startTracing(settings, {
+        serviceName: options.env.OTEL_SERVICE_NAME === undefined ? options.config.telemetry.serviceName : undefined,
+        upstreamUrls: new Map(options.config.upstreams.map((u) => [u.name, new URL(u.baseUrl)])),
+        logPrompts: options.config.telemetry.logPrompts,
+        redact: createRedactor(options.secrets),
+      });
+      this.spans = this.tracing.spans;
+    }
+    this.logger.info({ tracing: settings.enabled, reason: settings.reason, endpoint: settings.enabled ? safeEndpoint(settings.endpoint) : undefined, protocol: settings.enabled ? 'otlp/grpc' : undefined }, settings.enabled ? 'tracing on' : 'tracing off');
+  }
+
+  /** Exports the spans still buffered and stops the SDK. */
+  async shutdown(): Promise<void> {
+    const tracing = this.tracing;
+    this.tracing = undefined;
+    this.spans = undefined;
+    await tracing?.shutdown();
+  }
+
+  renderMetrics(accept: string | undefined): Promise<{ contentType: string; body: string }> {
+    return this.metrics.render(accept);
+  }
+
+  requestStarted(ctx: RequestContext): void {
+    this.spans?.requestStarted(ctx);
+  }
+
+  attemptStarted(ctx: RequestContext, upstream: string, number: number): AttemptHandle {
+    const startedAt = performance.now();
+    this.metrics.attemptStarted(upstream);
+    if (this.spans !== undefined) {
+      const handle = this.spans.attemptStarted(ctx, upstream, number, startedAt);
+      ctx.traceparent = handle.traceparent;
+      return handle;
+    }
+    // Untraced, the gateway stays transparent: the client's own trace context reaches the upstream.
+    const incoming = ctx.req.headers.traceparent;
+    ctx.traceparent = typeof incoming === 'string' ? incoming : undefined;
+    return { upstream, number, startedAt, traceparent: ctx.traceparent };
+  }
+
+  attemptFinished(_ctx: RequestContext, attempt: AttemptHandle, outcome: AttemptOutcome, status: number | undefined): void {
+    this.metrics.attemptFinished(attempt.upstream, outcome);
+    this.spans?.attemptFinished(attempt, outcome, status);
+  }
 
   retryScheduled(ctx: RequestContext, upstream: string, reason: ErrorClass, delayMs: number): void {
+    this.metrics.retryScheduled(upstream, reason);
+    this.spans?.event(ctx, EVENT.retry, { 'breakwater.upstream': upstream, 'breakwater.reason': reason, 'breakwater.delay_ms': delayMs });
     this.logger.debug({ request_id: ctx.id, upstream, reason, delay_ms: delayMs }, 'retry scheduled');
   }
 
   fallback(ctx: RequestContext, from: string, to: string, reason: ErrorClass): void {
+    this.metrics.fallback(from, to, reason);
+    this.spans?.event(ctx, EVENT.fallback, { 'breakwater.from_upstream': from, 'breakwater.to_upstream': to, 'breakwater.reason': reason });
     this.logger.info({ request_id: ctx.id, from_upstream: from, to_upstream: to, reason }, 'fallback');
   }
 
   requestFinished(ctx: RequestContext): void {
-    writeAccessLog(this.logger, ctx, undefined, undefined);
+    const totalSeconds = (performance.now() - ctx.startedAt) / 1000;
+    let ids: ReturnType<SpanRecorder['requestFinished']>;
+    try {
+      ids = this.spans?.requestFinished(ctx);
+      this.metrics.requestFinished(ctx, totalSeconds, ids?.sampled === true ? ids.traceId : undefined);
+    } catch (error) {
+      // Telemetry must never fail a request; a bug here is logged and the access line still written.
+      this.logger.error({ err: error, request_id: ctx.id }, 'telemetry error');
+    }
+    writeAccessLog(this.logger, ctx, ids?.traceId ?? incomingTraceId(ctx), ids?.spanId);
   }
 
   circuitChanged(upstream: string, state: CircuitState): void {
+    this.metrics.circuitChanged(upstream, state);
+    this.spans?.circuitChanged(upstream, state);
     this.logger.warn({ upstream, state }, 'circuit state changed');
   }
 
-  rateLimited(_keyName: string, _limit: 'rpm' | 'tpm' | 'concurrency' | 'budget'): void {}
-  queueDepth(_keyName: string, _depth: number): void {}
-  upstreamRateLimitRemaining(_upstream: string, _resource: 'requests' | 'tokens', _remaining: number): void {}
-  budgetState(_keyName: string, _spentUsd: number, _limitUsd: number): void {}
-  stateStoreUp(_up: boolean): void {}
+  rateLimited(keyName: string, limit: LimitName): void {
+    this.metrics.rateLimited(keyName, limit);
+  }
+
+  queueDepth(keyName: string, depth: number): void {
+    this.metrics.queueDepth(keyName, depth);
+  }
+
+  upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void {
+    this.metrics.upstreamRateLimitRemaining(upstream, resource, remaining);
+  }
+
+  budgetState(keyName: string, spentUsd: number, limitUsd: number): void {
+    this.metrics.budgetState(keyName, spentUsd, limitUsd);
+  }
+
+  stateStoreUp(up: boolean): void {
+    this.metrics.stateStoreUp(up);
+  }
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/;
+
+/** Untraced, the access line still carries the client's trace id, so logs join the caller's trace. */
+function incomingTraceId(ctx: RequestContext): string | undefined {
+  const header = ctx.req.headers.traceparent;
+  if (typeof header !== 'string') return undefined;
+  const id = TRACEPARENT.exec(header)?.[1];
+  return id === undefined || id === '00000000000000000000000000000000' ? undefined : id;
+}
+
+/** The endpoint for the start-up line, without any credentials in its userinfo. */
+function safeEndpoint(endpoint: string | undefined): string {
+  if (endpoint === undefined) return 'default (http://localhost:4317)';
+  try {
+    const url = new URL(endpoint);
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return '(unparseable)';
+  }
 }

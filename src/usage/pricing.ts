@@ -58,6 +58,11 @@ export class PriceTable {
     return this.#entries.size;
   }
 
+  /** The priced model names (they bound the `model` metric label). */
+  names(): string[] {
+    return [...this.#entries.keys()];
+  }
+
   /** Exact name first, then the longest configured name that is a prefix followed by '-' (gpt-4o-2024-08-06 -> gpt-4o). */
   lookup(model: string): ModelPrice | undefined {
     const hit = this.#cache.get(model);

@@ -16,7 +16,12 @@ import type { Operation, TokenUsage } from './types.js';
  * without provider usage, and parsing stops once the text cap is reached.
  */
 export interface StreamUsageReader {
-  /** Returns false when this event must NOT be forwarded to the client (the usage-only chunk we injected via stream_options.include_usage when the client did not ask for it). */
+  /**
+   * Returns false when this event must NOT be forwarded to the client (the usage-only chunk we injected via
+   * stream_options.include_usage when the client did not ask for it). With stripInjectedUsage it also
+   * rewrites `ev.raw` without the `"usage":null` field the provider then adds to every other chunk, so
+   * the client's stream is the one it would have had without the gateway.
+   */
   onEvent(ev: SseEvent): boolean;
   /** Last usage seen. */
   readonly usage: TokenUsage | undefined;
@@ -89,6 +94,7 @@ export function createStreamUsageReader(
       upstreamError = true;
       return true;
     }
+    if (opts.stripInjectedUsage) dropNullUsage(ev);
     sniffModel(data);
     const needUsage = hasUsageObject(data);
     if (!needUsage && !collecting) return true;
@@ -209,4 +215,14 @@ function collectChatText(chunk: Obj, append: (s: unknown) => void): void {
       }
     }
   }
+}
+
+const NULL_USAGE = /,\s*"usage"\s*:\s*null(?=\s*[,}])/;
+
+/** Removes the `"usage":null` member a provider adds to chunks once usage was asked for. A cheap byte search first: most chunks have none. */
+function dropNullUsage(ev: SseEvent): void {
+  if (ev.raw.indexOf('"usage"') === -1) return;
+  const text = ev.raw.toString('utf8');
+  const stripped = text.replace(NULL_USAGE, '');
+  if (stripped.length !== text.length) ev.raw = Buffer.from(stripped, 'utf8');
 }

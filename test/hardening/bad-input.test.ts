@@ -20,7 +20,7 @@ interface ErrorBody {
   error: { message: string; type: string; code: string; param: string | null };
 }
 
-async function post(body: BodyInit, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; json: ErrorBody; errorClass: string | null }> {
+async function post(body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; json: ErrorBody; errorClass: string | null }> {
   const response = await fetch(`${gateway.baseURL}/chat/completions`, { method: 'POST', headers, body });
   return { status: response.status, json: (await response.json()) as ErrorBody, errorClass: response.headers.get('x-breakwater-error') };
 }

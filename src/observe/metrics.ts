@@ -1,0 +1,190 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
+import type { RequestContext } from '../pipeline/context.js';
+import type { CircuitState } from '../resilience/breakers.js';
+import type { ModelLabels } from './model-labels.js';
+
+/**
+ * The Prometheus side of the Recorder. The one file importing prom-client. Names and labels are the
+ * public contract (docs/metrics.md); dashboards and alert rules depend on them.
+ */
+
+/** LLM calls last from tens of milliseconds (embeddings, errors) to many minutes (long streams). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
+/** First tokens arrive from ~100 ms (small models) to a minute (reasoning models thinking first). */
+const TTFT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60];
+/** Our own share of a request: sub-millisecond when healthy; the top buckets catch event-loop stalls. */
+const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
+
+/** prom-client's metric objects carry their (mutable) name; its types do not say so. */
+interface Named {
+  name: string;
+}
+
+export type LimitName = 'rpm' | 'tpm' | 'concurrency' | 'budget';
+
+export interface MetricsOptions {
+  readonly upstreams: readonly string[];
+  readonly models: ModelLabels;
+  /** prom-client's process and Node.js metrics; off only in unit tests that count series. */
+  readonly defaultMetrics?: boolean;
+}
+
+export class Metrics {
+  private readonly registry = new Registry<RegistryContentType>();
+  private readonly models: ModelLabels;
+  private readonly counterNames = new Map<Named, string>();
+  private rendering: Promise<unknown> = Promise.resolve();
+
+  private readonly requests: Counter;
+  private readonly duration: Histogram;
+  private readonly ttft: Histogram;
+  private readonly overhead: Histogram;
+  private readonly attempts: Counter;
+  private readonly retries: Counter;
+  private readonly fallbacks: Counter;
+  private readonly circuit: Gauge;
+  private readonly tokens: Counter;
+  private readonly cost: Counter;
+  private readonly streamOutcomes: Counter;
+  private readonly rejections: Counter;
+  private readonly queue: Gauge;
+  private readonly inflight: Gauge;
+  private readonly budgetSpent: Gauge;
+  private readonly budgetLimit: Gauge;
+  private readonly upstreamRemaining: Gauge;
+  private readonly stateStore: Gauge;
+
+  constructor(options: MetricsOptions) {
+    this.models = options.models;
+    // OpenMetrics before any metric registers: prom-client accepts exemplars only on such a registry.
+    this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    const registers = [this.registry];
+    const counter = (name: string, help: string, labelNames: string[]): Counter => new Counter({ name, help, labelNames, registers });
+    const gauge = (name: string, help: string, labelNames: string[]): Gauge => new Gauge({ name, help, labelNames, registers });
+    const histogram = (name: string, help: string, labelNames: string[], buckets: number[]): Histogram =>
+      new Histogram({ name, help, labelNames, buckets, registers, enableExemplars: true });
+
+    this.requests = counter('breakwater_requests_total', 'Requests answered, by outcome.', ['route', 'model', 'upstream', 'status_code', 'error_type']);
+    this.duration = histogram('breakwater_request_duration_seconds', 'Request duration from arrival to the last byte (streams included).', ['route', 'model', 'upstream', 'stream'], DURATION_BUCKETS);
+    this.ttft = histogram('breakwater_time_to_first_token_seconds', 'Time from arrival to the first response byte sent to the client.', ['model', 'upstream'], TTFT_BUCKETS);
+    this.overhead = histogram('breakwater_gateway_overhead_seconds', 'Time spent in the gateway itself: total minus time waiting on upstreams.', ['route'], OVERHEAD_BUCKETS);
+    this.attempts = counter('breakwater_upstream_attempts_total', 'Upstream attempts, by outcome (success or error class).', ['upstream', 'outcome']);
+    this.retries = counter('breakwater_retries_total', 'Retries scheduled, by the error class that caused them.', ['upstream', 'reason']);
+    this.fallbacks = counter('breakwater_fallbacks_total', 'Moves to the next target of a route.', ['from_upstream', 'to_upstream', 'reason']);
+    this.circuit = gauge('breakwater_circuit_state', 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', ['upstream']);
+    this.tokens = counter('breakwater_tokens_total', 'Tokens in disjoint buckets (input excludes cached, output excludes reasoning).', ['model', 'upstream', 'key', 'type', 'usage_source']);
+    this.cost = counter('breakwater_cost_usd_total', 'Cost in USD at the configured prices.', ['model', 'upstream', 'key', 'usage_source']);
+    this.streamOutcomes = counter('breakwater_stream_outcomes_total', 'How streamed answers ended.', ['model', 'upstream', 'outcome']);
+    this.rejections = counter('breakwater_ratelimit_rejections_total', "Requests refused by the gateway's own limits.", ['key', 'limit']);
+    this.queue = gauge('breakwater_queue_depth', 'Requests waiting for a concurrency slot.', ['key']);
+    this.inflight = gauge('breakwater_inflight_requests', 'Upstream attempts in flight (streams until their end).', ['upstream']);
+    this.budgetSpent = gauge('breakwater_budget_spent_usd', "USD spent today (UTC) by the key, against its daily budget.", ['key']);
+    this.budgetLimit = gauge('breakwater_budget_limit_usd', "The key's daily budget in USD.", ['key']);
+    this.upstreamRemaining = gauge('breakwater_upstream_ratelimit_remaining', "The upstream's own x-ratelimit-remaining-* headers, last seen.", ['upstream', 'resource']);
+    this.stateStore = gauge('breakwater_state_store_up', 'Shared state (Redis) reachable: 1 up, 0 down. Always 1 with in-process state.', []);
+
+    // Known series start at their resting value, so dashboards see them before the first event.
+    for (const upstream of options.upstreams) {
+      this.circuit.set({ upstream }, 0);
+      this.inflight.set({ upstream }, 0);
+    }
+    this.stateStore.set(1);
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    // prom-client renames counters in place when rendering OpenMetrics; remember the real names.
+    for (const metric of this.registry.getMetricsAsArray()) {
+      const named = metric as unknown as Named;
+      if (metric instanceof Counter) this.counterNames.set(named, named.name);
+    }
+  }
+
+  /** Everything a finished request contributes; `traceId` becomes an exemplar on the latency histograms. */
+  requestFinished(ctx: RequestContext, totalSeconds: number, traceId: string | undefined): void {
+    const { result, request, usage, principal } = ctx;
+    const model = this.models.of(request === undefined ? undefined : (result.targetModel ?? request.model));
+    const upstream = result.upstream ?? '';
+    const route = ctx.routeLabel;
+    const exemplarLabels = traceId === undefined ? undefined : { trace_id: traceId };
+    this.requests.inc({ route, model, upstream, status_code: String(result.status), error_type: result.errorClass ?? '' });
+    this.duration.observe({ labels: { route, model, upstream, stream: request?.stream === true ? 'true' : 'false' }, value: totalSeconds, exemplarLabels });
+    this.overhead.observe({ labels: { route }, value: Math.max(0, totalSeconds - result.upstreamMs / 1000), exemplarLabels });
+    if (result.firstByteMs !== undefined && request !== undefined) this.ttft.observe({ labels: { model, upstream }, value: result.firstByteMs / 1000, exemplarLabels });
+    if (result.streamOutcome !== undefined) this.streamOutcomes.inc({ model, upstream, outcome: result.streamOutcome });
+    if (usage === undefined) return;
+    const key = principal.name;
+    const usageSource = usage.source;
+    this.addTokens(model, upstream, key, 'input', usageSource, usage.input);
+    this.addTokens(model, upstream, key, 'cached_input', usageSource, usage.cachedInput);
+    this.addTokens(model, upstream, key, 'cache_write', usageSource, usage.cacheWrite);
+    this.addTokens(model, upstream, key, 'output', usageSource, usage.output);
+    this.addTokens(model, upstream, key, 'reasoning', usageSource, usage.reasoning);
+    if (ctx.costUsd !== undefined) this.cost.inc({ model, upstream, key, usage_source: usageSource }, ctx.costUsd);
+  }
+
+  private addTokens(model: string, upstream: string, key: string, type: string, usageSource: string, count: number): void {
+    if (count > 0) this.tokens.inc({ model, upstream, key, type, usage_source: usageSource }, count);
+  }
+
+  attemptStarted(upstream: string): void {
+    this.inflight.inc({ upstream });
+  }
+
+  attemptFinished(upstream: string, outcome: string): void {
+    this.inflight.dec({ upstream });
+    this.attempts.inc({ upstream, outcome });
+  }
+
+  retryScheduled(upstream: string, reason: string): void {
+    this.retries.inc({ upstream, reason });
+  }
+
+  fallback(from: string, to: string, reason: string): void {
+    this.fallbacks.inc({ from_upstream: from, to_upstream: to, reason });
+  }
+
+  circuitChanged(upstream: string, state: CircuitState): void {
+    this.circuit.set({ upstream }, CIRCUIT_VALUE[state]);
+  }
+
+  rateLimited(key: string, limit: LimitName): void {
+    this.rejections.inc({ key, limit });
+  }
+
+  queueDepth(key: string, depth: number): void {
+    this.queue.set({ key }, depth);
+  }
+
+  upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void {
+    if (Number.isFinite(remaining)) this.upstreamRemaining.set({ upstream, resource }, remaining);
+  }
+
+  budgetState(key: string, spentUsd: number, limitUsd: number): void {
+    this.budgetSpent.set({ key }, spentUsd);
+    this.budgetLimit.set({ key }, limitUsd);
+  }
+
+  stateStoreUp(up: boolean): void {
+    this.stateStore.set(up ? 1 : 0);
+  }
+
+  /** Prometheus text, or OpenMetrics (with exemplars) when the scraper's Accept header asks for it. */
+  render(accept: string | undefined): Promise<{ contentType: string; body: string }> {
+    const openMetrics = accept !== undefined && accept.includes('application/openmetrics-text');
+    // The registry's format is one mutable setting: renders take turns so two scrapes never mix formats.
+    const run = this.rendering.then(() => this.renderAs(openMetrics));
+    this.rendering = run.catch(() => undefined);
+    return run;
+  }
+
+  private async renderAs(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+    const contentType = openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
+    if (!openMetrics) for (const [metric, name] of this.counterNames) metric.name = name;
+    this.registry.setContentType(contentType);
+    try {
+      return { contentType, body: await this.registry.metrics() };
+    } finally {
+      this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    }
+  }
+}
