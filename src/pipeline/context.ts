@@ -84,6 +84,11 @@ export interface RequestContext {
   costUsd: number | undefined;
   /** W3C traceparent to send upstream, for the current attempt. Writer: observe. */
   traceparent: string | undefined;
+  /**
+   * The key's own `x-ratelimit-*` headers, set on every answer (they win over the upstream's for the
+   * same resource). Absent for keys without rpm/tpm. Writer: limits.
+   */
+  rateLimitHeaders?: Readonly<Record<string, string>>;
 }
 
 export type Next = () => Promise<void>;

@@ -23,7 +23,7 @@ export function sendError(ctx: RequestContext, error: GatewayError): void {
   }
   result.status = error.status;
   if (res.destroyed) return;
-  const headers: Record<string, string> = { 'x-request-id': ctx.id, 'x-breakwater-error': error.errorClass };
+  const headers: Record<string, string> = { ...ctx.rateLimitHeaders, 'x-request-id': ctx.id, 'x-breakwater-error': error.errorClass };
   if (result.upstream !== undefined) headers['x-breakwater-upstream'] = result.upstream;
   headers['x-breakwater-attempts'] = String(result.attempts);
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));

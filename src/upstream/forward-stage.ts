@@ -68,8 +68,15 @@ async function tryTarget(deps: ForwardDeps, ctx: RequestContext, target: RouteTa
   const budget = deps.retryBudgets.get(target.upstream);
   const prepared = bodyForTarget(ctx, target.model);
   budget?.recordRequest(Date.now());
+  let last: AttemptFailure | undefined;
   for (let attemptsHere = 1; ; attemptsHere++) {
-    if (deps.breakers.state(target.upstream) === 'open') return new AttemptFailure('circuit_open');
+    // The circuit may open between two tries of this very request: then the upstream's own last answer
+    // says more than "circuit open" and is what the client (or the fallback reason) gets.
+    if (deps.breakers.state(target.upstream) === 'open') {
+      if (last !== undefined) return last;
+      ctx.result.upstream = target.upstream; // whose circuit refused, for the header and the log
+      return new AttemptFailure('circuit_open');
+    }
     ctx.result.attempts += 1;
     ctx.result.upstream = target.upstream;
     ctx.result.targetModel = target.model;
@@ -93,16 +100,20 @@ async function tryTarget(deps: ForwardDeps, ctx: RequestContext, target: RouteTa
       const failure = error instanceof AttemptFailure ? error : new AttemptFailure(classOf(error), { cause: error });
       if (failure.errorClass === 'circuit_open') ctx.result.attempts -= 1; // no traffic was sent
       deps.recorder.attemptFinished(ctx, attempt, failure.errorClass, failure.status);
-      if (failure.errorClass === 'client_closed' || failure.errorClass === 'circuit_open') return failure;
+      if (failure.errorClass === 'client_closed') return failure;
+      if (failure.errorClass === 'circuit_open') return last ?? failure;
+      last = failure;
       const decision = decideRetry(deps.retry, {
         errorClass: failure.errorClass,
+        status: failure.status,
         attemptsMade: attemptsHere,
         hintMs: failure.hintMs,
         remainingMs: deadline.remainingMs(),
-        budgetAllows: budget === undefined || budget.tryAcquireRetry(Date.now()),
+        budgetAllows: budget === undefined || budget.hasRoom(Date.now()),
         random: Math.random(),
       });
       if (!decision.retry) return failure;
+      budget?.recordRetry(Date.now());
       deps.recorder.retryScheduled(ctx, target.upstream, failure.errorClass, decision.delayMs);
       try {
         await sleep(decision.delayMs, undefined, { signal });
@@ -123,13 +134,14 @@ async function commit(ctx: RequestContext, response: UpstreamResponse, prepared:
   const { res, result } = ctx;
   recordUpstreamRateLimits(deps.recorder, upstream, response.headers);
   const headers = clientResponseHeaders(response.headers, prepared.injectedUsage);
+  Object.assign(headers, ctx.rateLimitHeaders);
   headers['x-request-id'] = ctx.id;
   headers['x-breakwater-upstream'] = upstream;
   headers['x-breakwater-attempts'] = String(result.attempts);
   result.status = response.statusCode;
   result.committed = true;
   res.writeHead(response.statusCode, headers);
-  await relayBody(ctx, response, { stripInjectedUsage: prepared.injectedUsage, signal });
+  await relayBody(ctx, response, { stripInjectedUsage: prepared.injectedUsage, signal, idleMs: deps.upstreams.get(upstream).config.timeouts.idleMs });
 }
 
 /** No target committed: pass the last upstream answer through, or answer with our own error. */
@@ -138,6 +150,7 @@ function answerFailure(ctx: RequestContext, failure: AttemptFailure): void {
   if (failure.status !== undefined && failure.headers !== undefined && failure.body !== undefined) {
     const headers = clientResponseHeaders(failure.headers, false);
     headers['content-length'] = String(failure.body.length);
+    Object.assign(headers, ctx.rateLimitHeaders);
     headers['x-request-id'] = ctx.id;
     headers['x-breakwater-upstream'] = ctx.result.upstream ?? '';
     headers['x-breakwater-attempts'] = String(ctx.result.attempts);

@@ -1,0 +1,49 @@
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { stateUnavailable } from './limiters.js';
+
+/** Spend is counted in micro-dollars: the counters hold integers, and a cheap call still costs > 0. */
+const MICRO = 1_000_000;
+/** A day's counter outlives its day a little, so a late charge near midnight still lands. */
+export const BUDGET_WINDOW_SEC = 2 * 86_400;
+
+/** The UTC day `at` falls in, as the counter key suffix. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** Seconds until the next UTC midnight, when every daily budget starts again. */
+export function secondsToUtcMidnight(at: Date): number {
+  const next = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((next - at.getTime()) / 1_000));
+}
+
+/**
+ * Daily spend per key per UTC day. Checked before a call (spent >= budget refuses), charged with
+ * the accounted cost after it; calls already in flight may overshoot the budget by their own cost.
+ */
+export class DailyBudget {
+  constructor(private readonly counter: RateLimiterAbstract, readonly limitUsd: number) {}
+
+  /** USD spent today. */
+  async spent(key: string, now = new Date()): Promise<number> {
+    try {
+      const res = await this.counter.get(`${key}:${utcDay(now)}`);
+      return res === null ? 0 : res.consumedPoints / MICRO;
+    } catch (error) {
+      throw stateUnavailable(error);
+    }
+  }
+
+  /** Adds a call's cost; resolves with today's new total in USD. */
+  async charge(key: string, usd: number, now = new Date()): Promise<number> {
+    const micros = Math.ceil(usd * MICRO);
+    if (!(micros > 0)) return this.spent(key, now);
+    try {
+      const res = await this.counter.penalty(`${key}:${utcDay(now)}`, micros);
+      return res.consumedPoints / MICRO;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return error.consumedPoints / MICRO;
+      throw stateUnavailable(error);
+    }
+  }
+}

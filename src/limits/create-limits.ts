@@ -1,0 +1,75 @@
+import type { Config } from '../config/schema.js';
+import type { Recorder } from '../observe/recorder.js';
+import type { RequestContext, Stage } from '../pipeline/context.js';
+import { MemoryStore } from '../state/memory.js';
+import { RedisStore } from '../state/redis.js';
+import type { StateStore, StoreHealth } from '../state/store.js';
+import { BUDGET_WINDOW_SEC, DailyBudget } from './budget.js';
+import { KeyLimiter } from './key-limiter.js';
+import { limitStage, type KeyLimits } from './limit-stage.js';
+import { WindowLimit } from './limiters.js';
+import { ConcurrencyGate } from './queue.js';
+
+/** The two log levels limits use; pino's Logger fits. */
+export interface LimitsLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface Limits {
+  readonly stage: Stage;
+  /** For /readyz: not ready while shared state is down under failClosed. */
+  readiness(): { ready: boolean; state: StoreHealth };
+  close(): Promise<void>;
+}
+
+/** Builds the state store and every key's counters and gate from config, once at start. */
+export function createLimits(config: Config, recorder: Recorder, log: LimitsLog): Limits {
+  const store = createStore(config, recorder, log);
+  const keys = new Map<string, KeyLimits>();
+  for (const key of config.keys) {
+    const { rpm, tpm, concurrency, dailyBudgetUsd } = key.limits;
+    const counted = rpm !== undefined || tpm !== undefined || dailyBudgetUsd !== undefined;
+    const counters = counted
+      ? new KeyLimiter(key.name, {
+          rpm: rpm === undefined ? undefined : new WindowLimit(store.windowLimiter({ name: 'rpm', points: rpm, durationSec: 60 }), rpm),
+          tpm: tpm === undefined ? undefined : new WindowLimit(store.windowLimiter({ name: 'tpm', points: tpm, durationSec: 60 }), tpm),
+          budget: dailyBudgetUsd === undefined ? undefined : new DailyBudget(store.windowLimiter({ name: 'spend', points: Math.ceil(dailyBudgetUsd * 1_000_000), durationSec: BUDGET_WINDOW_SEC }), dailyBudgetUsd),
+        }, recorder, config.limits.defaultMaxTokens)
+      : undefined;
+    const gate = concurrency === undefined
+      ? undefined
+      : new ConcurrencyGate({
+          limit: concurrency,
+          maxQueue: config.limits.queueLength,
+          onDepth: (depth) => recorder.queueDepth(key.name, depth),
+          onRefused: () => recorder.rateLimited(key.name, 'concurrency'),
+        });
+    if (counters !== undefined || gate !== undefined) keys.set(key.name, { counters, gate });
+  }
+  const stage = limitStage({
+    keys,
+    queueTimeoutMs: config.limits.queueTimeoutMs,
+    onSettleError: (ctx: RequestContext, error: unknown) => log.warn({ request_id: ctx.id, key: ctx.principal.name, err: error }, 'limits: settling counters failed'),
+  });
+  return {
+    stage,
+    readiness: () => ({ ready: !store.refusing(), state: store.health() }),
+    close: () => store.close(),
+  };
+}
+
+function createStore(config: Config, recorder: Recorder, log: LimitsLog): StateStore {
+  const { redisUrl, onRedisDown, keyPrefix } = config.state;
+  if (redisUrl === undefined) return new MemoryStore();
+  return new RedisStore({
+    url: redisUrl,
+    policy: onRedisDown,
+    keyPrefix,
+    onHealthChange: (up, reason) => {
+      recorder.stateStoreUp(up);
+      if (up) log.info({ state: 'redis', policy: onRedisDown }, 'shared state up: limits are shared by all replicas');
+      else log.warn({ state: 'redis', policy: onRedisDown, reason }, onRedisDown === 'failOpen' ? 'shared state down: limits fall back to this replica alone (failOpen)' : 'shared state down: limited requests are refused (failClosed)');
+    },
+  });
+}
