@@ -2,7 +2,7 @@
  * THE error table. Every failure, the gateway's own or an upstream's, gets exactly one class.
  * The class drives the status and OpenAI-shaped body of our own errors, the `x-breakwater-error`
  * header, the retry decision, the breaker and the `error_type` label. docs/errors.md mirrors this
- * table; test/integration/errors-doc.test.ts keeps the two in step.
+ * table; test/resilience/errors-doc.test.ts keeps the two in step.
  */
 export interface ErrorClassSpec {
   /** Status of a gateway-made error of this class (upstream errors keep the upstream's status). */

@@ -17,6 +17,8 @@ const ERRNO_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClas
   ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
   ['UND_ERR_BODY_TIMEOUT', 'timeout'],
   ['ETIMEDOUT', 'timeout'],
+  ['BW_FIRST_BYTE_TIMEOUT', 'timeout'],
+  ['BW_IDLE_TIMEOUT', 'timeout'],
   ['ECONNRESET', 'network'],
   ['ECONNREFUSED', 'network'],
   ['ECONNABORTED', 'network'],

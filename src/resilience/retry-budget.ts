@@ -2,6 +2,9 @@
  * Retries per upstream at most `ratio` of its recent requests (plus a small floor so a quiet
  * upstream can still retry), over a sliding window of one-second buckets. This keeps a failing
  * upstream from being hammered by every client's retries at once (Finagle/Envoy retry budgets).
+ *
+ * Asking (`hasRoom`) and spending (`recordRetry`) are separate so that a retry the policy turns
+ * down for another reason (not retryable, attempts exhausted) never uses up the budget.
  */
 export class RetryBudget {
   private readonly requests: Int32Array;
@@ -15,25 +18,27 @@ export class RetryBudget {
   ) {
     this.requests = new Int32Array(windowSeconds);
     this.retries = new Int32Array(windowSeconds);
-    this.stamps = new Float64Array(windowSeconds);
+    this.stamps = new Float64Array(windowSeconds).fill(-Infinity);
   }
 
   recordRequest(nowMs: number): void {
     this.requests[this.bucket(nowMs)]! += 1;
   }
 
-  /** True and counts the retry when the budget has room; false otherwise. */
-  tryAcquireRetry(nowMs: number): boolean {
-    const index = this.bucket(nowMs);
+  /** Whether one more retry fits: retries so far < floor + ratio * requests, over the window. */
+  hasRoom(nowMs: number): boolean {
+    this.bucket(nowMs);
     let requests = 0;
     let retries = 0;
     for (let i = 0; i < this.windowSeconds; i++) {
       requests += this.requests[i]!;
       retries += this.retries[i]!;
     }
-    if (retries >= this.minRetriesPerWindow + this.ratio * requests) return false;
-    this.retries[index]! += 1;
-    return true;
+    return retries < this.minRetriesPerWindow + this.ratio * requests;
+  }
+
+  recordRetry(nowMs: number): void {
+    this.retries[this.bucket(nowMs)]! += 1;
   }
 
   private bucket(nowMs: number): number {

@@ -8,6 +8,8 @@ export interface RetrySettings {
 
 export interface RetryInput {
   readonly errorClass: ErrorClass;
+  /** The upstream's status, when it answered. */
+  readonly status?: number | undefined;
   /** Attempts already made on this target, the failed one included. */
   readonly attemptsMade: number;
   /** Upstream's own wait hint (Retry-After and friends), if it gave one. */
@@ -20,6 +22,12 @@ export interface RetryInput {
   readonly random: number;
 }
 
+/**
+ * 5xx statuses that say "try again": a 501 or 505 answers the same way every time, so it is still an
+ * `upstream_5xx` (it trips the breaker, it may fall back) but is not retried on the same upstream.
+ */
+const TRANSIENT_5XX: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+
 export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number }
   | { readonly retry: false; readonly reason: 'not_retryable' | 'attempts_exhausted' | 'budget_exhausted' | 'hint_too_long' | 'deadline' };
@@ -31,6 +39,7 @@ export type RetryDecision =
  */
 export function decideRetry(settings: RetrySettings, input: RetryInput): RetryDecision {
   if (!ERROR_CLASSES[input.errorClass].retryable) return { retry: false, reason: 'not_retryable' };
+  if (input.status !== undefined && input.status >= 500 && !TRANSIENT_5XX.has(input.status)) return { retry: false, reason: 'not_retryable' };
   if (input.attemptsMade >= settings.maxAttempts) return { retry: false, reason: 'attempts_exhausted' };
   if (!input.budgetAllows) return { retry: false, reason: 'budget_exhausted' };
   let delayMs: number;
@@ -62,6 +71,8 @@ export function parseRetryHint(headers: Record<string, string | string[] | undef
   if (retryAfter === undefined) return undefined;
   const trimmed = retryAfter.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+  // Every RFC 9110 HTTP-date starts with a day name; V8's Date.parse accepts far more (even "-1").
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

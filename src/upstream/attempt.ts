@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorClass } from '../errors/classes.js';
 import { classifyThrown, classifyUpstreamStatus, upstreamErrorCode } from '../errors/classify.js';
+import { AttemptTimeout } from '../resilience/deadlines.js';
 import { parseRetryHint } from '../resilience/retry-policy.js';
 import type { Upstream, UpstreamRegistry, UpstreamRequest, UpstreamResponse } from './pools.js';
 
@@ -32,13 +33,18 @@ export class AttemptFailure extends Error {
  * body read, reset, refused, timeouts, aborts).
  */
 export async function runAttempt(registry: UpstreamRegistry, upstream: Upstream, request: UpstreamRequest): Promise<UpstreamResponse> {
+  const firstByte = new AbortController();
+  const timer = setTimeout(() => firstByte.abort(new AttemptTimeout('first_byte', request.headersTimeoutMs)), request.headersTimeoutMs);
+  const signal = AbortSignal.any([request.signal, firstByte.signal]);
   let response: UpstreamResponse;
   try {
-    response = await registry.send(upstream, request);
+    response = await registry.send(upstream, { ...request, signal });
   } catch (error) {
-    // An aborted signal carries our own typed reason (deadline, client closed): classify by that.
-    const reason = request.signal.aborted ? (request.signal.reason as unknown) : error;
+    // An aborted signal carries our own typed reason (deadline, client closed, first byte): classify by that.
+    const reason = signal.aborted ? (signal.reason as unknown) : error;
     throw new AttemptFailure(classifyThrown(reason), { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
   if (response.statusCode < 400) return response;
   let body: Buffer;

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { classifyThrown } from '../errors/classify.js';
 import type { ErrorClass } from '../errors/classes.js';
 import { ERROR_CLASSES } from '../errors/classes.js';
-import { DeadlineExceeded } from '../resilience/deadlines.js';
+import { AttemptTimeout, DeadlineExceeded, IdleTimer } from '../resilience/deadlines.js';
 import type { RequestContext, StreamOutcome } from '../pipeline/context.js';
 import { createStreamUsageReader } from '../usage/stream-usage.js';
 import { usageFromJson, responseModelFromJson } from '../usage/extract.js';
@@ -19,6 +19,8 @@ export interface RelayOptions {
   /** We added `stream_options.include_usage`; the usage-only chunk must not reach the client. */
   readonly stripInjectedUsage: boolean;
   readonly signal: AbortSignal;
+  /** Longest gap between two upstream chunks (the stream idle timeout). */
+  readonly idleMs: number;
 }
 
 /**
@@ -38,16 +40,21 @@ async function relayStream(ctx: RequestContext, response: UpstreamResponse, opti
   const reader = createStreamUsageReader(ctx.operation!, { stripInjectedUsage: options.stripInjectedUsage, collectText: true });
   let outcome: StreamOutcome;
   let failure: ErrorClass | undefined;
+  // The upstream's own error event already told the client; every other failure needs ours.
+  let clientTold = false;
+  const idle = idleTimer(response, options.idleMs);
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      idle.touch();
       const out = keptBytes(splitter.push(chunk), reader);
-      if (out !== undefined) await write(ctx, res, out, options.signal);
+      if (out !== undefined) await write(ctx, res, out, options.signal, idle);
     }
     const tail = keptBytes(splitter.flush(), reader);
-    if (tail !== undefined) await write(ctx, res, tail, options.signal);
+    if (tail !== undefined) await write(ctx, res, tail, options.signal, idle);
     if (reader.upstreamError) {
       outcome = 'upstream_error';
       failure = 'upstream_5xx';
+      clientTold = true;
     } else if (reader.sawTerminal) {
       outcome = 'completed';
     } else {
@@ -58,8 +65,11 @@ async function relayStream(ctx: RequestContext, response: UpstreamResponse, opti
     const reason = options.signal.aborted ? (options.signal.reason as unknown) : error;
     failure = classifyThrown(reason);
     if (failure === 'client_closed') outcome = 'client_cancelled';
+    // The request's total deadline is not the upstream going idle; no closer outcome label exists.
     else if (failure === 'timeout') outcome = reason instanceof DeadlineExceeded ? 'upstream_error' : 'idle_timeout';
     else outcome = 'upstream_truncated';
+  } finally {
+    idle.clear();
   }
   result.usage = reader.usage;
   result.responseModel = reader.responseModel;
@@ -67,7 +77,7 @@ async function relayStream(ctx: RequestContext, response: UpstreamResponse, opti
   result.streamOutcome = outcome;
   if (failure !== undefined) {
     result.errorClass = failure;
-    if (outcome !== 'client_cancelled' && outcome !== 'upstream_error') writeStreamError(res, failure, outcome);
+    if (outcome !== 'client_cancelled' && !clientTold) writeStreamError(res, failure, outcome);
   }
   if (!res.destroyed) res.end();
 }
@@ -75,10 +85,11 @@ async function relayStream(ctx: RequestContext, response: UpstreamResponse, opti
 /** Bytes of this chunk's complete events that go to the client. */
 function keptBytes(events: ReturnType<SseSplitter['push']>, reader: ReturnType<typeof createStreamUsageReader>): Buffer | undefined {
   if (events.length === 0) return undefined;
-  if (events.length === 1) return reader.onEvent(events[0]!) ? events[0]!.raw : undefined;
-  // Whole events only, so a cut-off stream never leaves half an event before our error event.
+  // Whole events only: an unterminated event at the end of a cut stream is dropped (SSE clients discard
+  // it at EOF anyway), so half a JSON payload never lands right before our error event.
+  if (events.length === 1) return !events[0]!.incomplete && reader.onEvent(events[0]!) ? events[0]!.raw : undefined;
   const kept: Buffer[] = [];
-  for (const event of events) if (reader.onEvent(event)) kept.push(event.raw);
+  for (const event of events) if (!event.incomplete && reader.onEvent(event)) kept.push(event.raw);
   return kept.length === 0 ? undefined : Buffer.concat(kept);
 }
 
@@ -86,11 +97,13 @@ async function relayWhole(ctx: RequestContext, response: UpstreamResponse, optio
   const { res, result } = ctx;
   const chunks: Buffer[] = [];
   let size = 0;
+  const idle = idleTimer(response, options.idleMs);
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      idle.touch();
       if (size + chunk.length <= JSON_USAGE_CAP) chunks.push(chunk);
       size += chunk.length;
-      await write(ctx, res, chunk, options.signal);
+      await write(ctx, res, chunk, options.signal, idle);
     }
   } catch (error) {
     const reason = options.signal.aborted ? (options.signal.reason as unknown) : error;
@@ -98,6 +111,8 @@ async function relayWhole(ctx: RequestContext, response: UpstreamResponse, optio
     // A cut JSON body must not look complete: drop the connection instead of ending cleanly.
     res.destroy();
     return;
+  } finally {
+    idle.clear();
   }
   res.end();
   if (ctx.operation === undefined || size > JSON_USAGE_CAP || size === 0) return;
@@ -112,14 +127,32 @@ async function relayWhole(ctx: RequestContext, response: UpstreamResponse, optio
   if (result.usage === undefined) result.deliveredText = responseTextFromJson(parsed);
 }
 
-async function write(ctx: RequestContext, res: ServerResponse, bytes: Buffer, signal: AbortSignal): Promise<void> {
-  if (ctx.result.firstByteMs === undefined) ctx.result.firstByteMs = performance.now() - ctx.startedAt;
-  if (!res.write(bytes)) await once(res, 'drain', { signal });
+/** Cuts the upstream body when it goes quiet; the error it is destroyed with classifies as `timeout`. */
+function idleTimer(response: UpstreamResponse, idleMs: number): IdleTimer {
+  return new IdleTimer(idleMs, () => response.body.destroy(new AttemptTimeout('idle', idleMs)));
 }
+
+async function write(ctx: RequestContext, res: ServerResponse, bytes: Buffer, signal: AbortSignal, idle: IdleTimer): Promise<void> {
+  if (ctx.result.firstByteMs === undefined) ctx.result.firstByteMs = performance.now() - ctx.startedAt;
+  if (res.write(bytes)) return;
+  idle.pause();
+  try {
+    await once(res, 'drain', { signal });
+  } finally {
+    idle.resume();
+  }
+}
+
+const STREAM_ERROR_MESSAGES: Record<StreamOutcome, string> = {
+  completed: '',
+  client_cancelled: '',
+  idle_timeout: 'upstream stream went idle and was cut by the gateway',
+  upstream_truncated: 'upstream stream ended before its terminal event',
+  upstream_error: 'request deadline passed before the upstream stream ended',
+};
 
 function writeStreamError(res: ServerResponse, errorClass: ErrorClass, outcome: StreamOutcome): void {
   if (res.destroyed || res.writableEnded) return;
-  const message = outcome === 'idle_timeout' ? 'upstream stream went idle and was cut by the gateway' : 'upstream stream ended before its terminal event';
-  const body = { error: { message, type: ERROR_CLASSES[errorClass].type, code: outcome, param: null } };
+  const body = { error: { message: STREAM_ERROR_MESSAGES[outcome], type: ERROR_CLASSES[errorClass].type, code: outcome === 'upstream_error' ? errorClass : outcome, param: null } };
   res.write(`\n\nevent: error\ndata: ${JSON.stringify(body)}\n\n`);
 }
