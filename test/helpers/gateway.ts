@@ -34,6 +34,8 @@ export interface StartOptions {
 
 /** Every gateway a test file starts, so a suite can always end them. */
 const started = new Set<ChildProcess>();
+// A test that fails before its afterAll must not leave gateways running after the worker exits.
+process.once('exit', () => killStartedGateways());
 
 /** Starts `node dist/main.js` as a child on a free loopback port, like a user would. */
 export async function startGateway(options: StartOptions = {}): Promise<RunningGateway> {
