@@ -96,7 +96,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     async start() {
       await telemetry.start();
       const port = await server.listen();
-      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: u.baseUrl, apiKey: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length }, 'listening');
+      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: u.baseUrl, credentials: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length }, 'listening');
       return port;
     },
     async stop() {

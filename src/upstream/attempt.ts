@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorClass } from '../errors/classes.js';
 import { classifyThrown, classifyUpstreamStatus, upstreamErrorCode } from '../errors/classify.js';
-import { AttemptTimeout } from '../resilience/deadlines.js';
+import { AttemptTimeout, timedChildSignal } from '../resilience/deadlines.js';
 import { parseRetryHint } from '../resilience/retry-policy.js';
 import type { Upstream, UpstreamRegistry, UpstreamRequest, UpstreamResponse } from './pools.js';
 
@@ -33,19 +33,21 @@ export class AttemptFailure extends Error {
  * body read, reset, refused, timeouts, aborts).
  */
 export async function runAttempt(registry: UpstreamRegistry, upstream: Upstream, request: UpstreamRequest): Promise<UpstreamResponse> {
-  const firstByte = new AbortController();
-  const timer = setTimeout(() => firstByte.abort(new AttemptTimeout('first_byte', request.headersTimeoutMs)), request.headersTimeoutMs);
-  const signal = AbortSignal.any([request.signal, firstByte.signal]);
+  const firstByte = timedChildSignal(request.signal, request.headersTimeoutMs, () => new AttemptTimeout('first_byte', request.headersTimeoutMs));
+  const signal = firstByte.signal;
   let response: UpstreamResponse;
   try {
     response = await registry.send(upstream, { ...request, signal });
   } catch (error) {
+    firstByte.clear();
     // An aborted signal carries our own typed reason (deadline, client closed, first byte): classify by that.
     const reason = signal.aborted ? (signal.reason as unknown) : error;
     throw new AttemptFailure(classifyThrown(reason), { cause: error });
   } finally {
-    clearTimeout(timer);
+    firstByte.stopTimer();
   }
+  // The body still streams under this signal: a client abort or the total deadline must reach it.
+  response.body.once('close', firstByte.clear);
   if (response.statusCode < 400) return response;
   let body: Buffer;
   try {

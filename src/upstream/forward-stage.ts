@@ -7,7 +7,7 @@ import type { GatewayErrorCode } from '../errors/classes.js';
 import type { Recorder } from '../observe/recorder.js';
 import type { Next, RequestContext, RouteTarget } from '../pipeline/context.js';
 import type { Breakers } from '../resilience/breakers.js';
-import { Deadline, deadlineSignal } from '../resilience/deadlines.js';
+import { Deadline, DeadlineExceeded, timedChildSignal } from '../resilience/deadlines.js';
 import { decideRetry } from '../resilience/retry-policy.js';
 import type { RetryBudget } from '../resilience/retry-budget.js';
 import { AttemptFailure, runAttempt } from './attempt.js';
@@ -43,8 +43,8 @@ export function forwardStage(deps: ForwardDeps) {
   return async function forward(ctx: RequestContext, _next: Next): Promise<void> {
     const first = deps.upstreams.get(ctx.plan[0]!.upstream);
     const deadline = new Deadline(ctx.startedAt, first.config.timeouts.totalMs);
-    const total = deadlineSignal(deadline.remainingMs());
-    const signal = AbortSignal.any([ctx.clientSignal, total.signal]);
+    const total = timedChildSignal(ctx.clientSignal, deadline.remainingMs(), () => new DeadlineExceeded());
+    const signal = total.signal;
     try {
       let failure: AttemptFailure | undefined;
       let previous: RouteTarget | undefined;

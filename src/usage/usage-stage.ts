@@ -1,5 +1,4 @@
 import type { Next, RequestContext } from '../pipeline/context.js';
-import { estimateUsage } from './estimate.js';
 import { costUsd, type PriceTable } from './pricing.js';
 
 /**
@@ -11,17 +10,27 @@ export function usageStage(prices: PriceTable) {
     try {
       await next();
     } finally {
-      settleUsage(ctx, prices);
+      await settleUsage(ctx, prices);
     }
   };
 }
 
-function settleUsage(ctx: RequestContext, prices: PriceTable): void {
+/**
+ * The tokenizer's rank tables cost ~66 MiB and ~0.3 s to load; most answers carry their own usage,
+ * so it is loaded only the first time an estimate is really needed.
+ */
+let estimator: Promise<typeof import('./estimate.js')> | undefined;
+
+async function settleUsage(ctx: RequestContext, prices: PriceTable): Promise<void> {
   const { result, request, operation } = ctx;
   if (request === undefined || operation === undefined || !result.committed) return;
   const ok = result.status >= 200 && result.status < 300;
   if (!ok) return;
-  ctx.usage = result.usage ?? estimateUsage(operation, request.json, result.deliveredText);
+  if (result.usage !== undefined) ctx.usage = result.usage;
+  else {
+    estimator ??= import('./estimate.js');
+    ctx.usage = (await estimator).estimateUsage(operation, request.json, result.deliveredText);
+  }
   const model = result.responseModel ?? result.targetModel ?? request.model;
   const price = prices.lookup(model) ?? prices.lookup(result.targetModel ?? request.model);
   ctx.costUsd = price === undefined ? undefined : costUsd(ctx.usage, price);

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { afterAll } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -34,7 +35,9 @@ export interface StartOptions {
 
 /** Every gateway a test file starts, so a suite can always end them. */
 const started = new Set<ChildProcess>();
-// A test that fails before its afterAll must not leave gateways running after the worker exits.
+// Every test file importing this helper ends its gateways, even when its own afterAll never ran
+// (a failed beforeAll, or hooks registered too late): orphaned gateways would load the machine.
+afterAll(() => killStartedGateways());
 process.once('exit', () => killStartedGateways());
 
 /** Starts `node dist/main.js` as a child on a free loopback port, like a user would. */
@@ -59,8 +62,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     started.delete(child);
     done(code);
   }));
+  // Only complete lines: a pipe read may end in the middle of one.
   const logs = (): Array<Record<string, unknown>> =>
-    stdout.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as Record<string, unknown>);
+    stdout.slice(0, stdout.lastIndexOf('\n') + 1).split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as Record<string, unknown>);
   let port = 0;
   if (options.waitListening !== false) {
     const deadline = Date.now() + 15_000;

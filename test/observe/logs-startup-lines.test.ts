@@ -14,7 +14,7 @@ describe('when the gateway starts, then its first lines say where it listens, wh
     expect(listening).toMatchObject({
       level: 'info',
       port: stack.gw.port,
-      upstreams: [{ name: 'fake', baseUrl: stack.fake.baseUrl, apiKey: 'configured' }],
+      upstreams: [{ name: 'fake', baseUrl: stack.fake.baseUrl, credentials: 'configured' }],
       routes: [{ match: 'gpt-4o*', targets: ['fake'] }],
     });
     expect(typeof listening?.time).toBe('string');

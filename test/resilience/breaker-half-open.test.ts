@@ -33,6 +33,7 @@ describe('when an open circuit has waited resetTimeoutMs and the upstream has re
     expect(response.status).toBe(200);
     expect(fake.requests).toHaveLength(3);
     expect(await circuitStates(gw)).toEqual({ a: 'closed' });
+    await eventually(() => logsWith(gw, 'circuit state changed').length === 3, 2_000, 'closed logged');
     expect(logsWith(gw, 'circuit state changed').map((line) => line.state)).toEqual(['open', 'half_open', 'closed']);
 
     expect((await rawChat(gw, headers)).status).toBe(200);
