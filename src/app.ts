@@ -43,7 +43,7 @@ export interface App {
 const BUNDLED_PRICES = fileURLToPath(new URL('../config/pricing.yaml', import.meta.url));
 
 /** Composition root: builds everything from a validated Config. Wiring only, no logic. */
-export function createApp(config: Config, options: AppOptions = {}): App {
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const secrets = config.upstreams.flatMap((upstream) => (upstream.apiKey === undefined ? [] : [upstream.apiKey]));
   const logger = createLogger({ level: config.telemetry.logLevel, secrets, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
   const prices = loadPriceTable(config, BUNDLED_PRICES);
@@ -54,7 +54,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
   const routes = new RouteTable(config);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled);
-  const limits = createLimits(config, telemetry, logger);
+  const limits = await createLimits(config, telemetry, logger);
 
   const stages: StageSet = {
     observe: observeStage(telemetry, logger),

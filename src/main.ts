@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) throw new Error(`--port: "${portText}" is not a port number`);
   const config = loadConfig({ file: values.config ?? process.env.BREAKWATER_CONFIG, env: process.env, port });
 
-  const app = createApp(config, { env: process.env });
+  const app = await createApp(config, { env: process.env });
   await app.start();
   let stopping = false;
   const stop = (): void => {

@@ -2,7 +2,6 @@ import type { Config } from '../config/schema.js';
 import type { Recorder } from '../observe/recorder.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import { MemoryStore } from '../state/memory.js';
-import { RedisStore } from '../state/redis.js';
 import type { StateStore, StoreHealth } from '../state/store.js';
 import { BUDGET_WINDOW_SEC, DailyBudget } from './budget.js';
 import { KeyLimiter } from './key-limiter.js';
@@ -24,8 +23,8 @@ export interface Limits {
 }
 
 /** Builds the state store and every key's counters and gate from config, once at start. */
-export function createLimits(config: Config, recorder: Recorder, log: LimitsLog): Limits {
-  const store = createStore(config, recorder, log);
+export async function createLimits(config: Config, recorder: Recorder, log: LimitsLog): Promise<Limits> {
+  const store = await createStore(config, recorder, log);
   const keys = new Map<string, KeyLimits>();
   for (const key of config.keys) {
     const { rpm, tpm, concurrency, dailyBudgetUsd } = key.limits;
@@ -59,9 +58,11 @@ export function createLimits(config: Config, recorder: Recorder, log: LimitsLog)
   };
 }
 
-function createStore(config: Config, recorder: Recorder, log: LimitsLog): StateStore {
+/** ioredis costs ~23 MiB resident: it is loaded only when Redis is configured. */
+async function createStore(config: Config, recorder: Recorder, log: LimitsLog): Promise<StateStore> {
   const { redisUrl, onRedisDown, keyPrefix } = config.state;
   if (redisUrl === undefined) return new MemoryStore();
+  const { RedisStore } = await import('../state/redis.js');
   return new RedisStore({
     url: redisUrl,
     policy: onRedisDown,

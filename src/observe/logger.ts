@@ -23,9 +23,9 @@ export function createLogger(options: { level: string; secrets: readonly string[
       hooks: { streamWrite: scrub },
       formatters: { level: (label) => ({ level: label }) },
     },
-    // Lines are batched into ~4 KiB writes (one syscall per many lines under load) and flushed at least
-    // every 100 ms, and on stop; a crash can lose at most that last tenth of a second.
-    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 }),
+    // Asynchronous writes, no batching: batching lines into 4 KiB writes measured no gain here, and
+    // an unbatched line is on stdout at once (operators tailing logs, and nothing lost on a crash).
+    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 0 }),
   );
 }
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { classifyThrown } from '../errors/classify.js';
-import { AttemptTimeout, Deadline, DeadlineExceeded, IdleTimer, deadlineSignal } from './deadlines.js';
+import { AttemptTimeout, Deadline, DeadlineExceeded, IdleTimer, timedChildSignal } from './deadlines.js';
 
 describe('IdleTimer', () => {
   it('fires once after ms without data, at sub-second precision', async () => {
@@ -40,7 +40,7 @@ describe('IdleTimer', () => {
   });
 });
 
-describe('Deadline and deadlineSignal', () => {
+describe('Deadline and timedChildSignal', () => {
   it('counts down from the request start', async () => {
     const deadline = new Deadline(performance.now() - 50, 60_000);
     expect(deadline.remainingMs()).toBeLessThanOrEqual(60_000 - 50);
@@ -51,12 +51,37 @@ describe('Deadline and deadlineSignal', () => {
   });
 
   it('aborts with a reason that classifies as timeout', async () => {
-    const { signal } = deadlineSignal(10);
+    const { signal } = timedChildSignal(new AbortController().signal, 10, () => new DeadlineExceeded());
     await sleep(50);
     expect(signal.aborted).toBe(true);
     expect(signal.reason).toBeInstanceOf(DeadlineExceeded);
     expect(classifyThrown(signal.reason)).toBe('timeout');
     expect(classifyThrown(new AttemptTimeout('first_byte', 1))).toBe('timeout');
     expect(classifyThrown(new AttemptTimeout('idle', 1))).toBe('timeout');
+  });
+
+  it('follows its parent with the parent\'s reason, and stops following once cleared', () => {
+    const parent = new AbortController();
+    const child = timedChildSignal(parent.signal, 60_000, () => new DeadlineExceeded());
+    const reason = new Error('client went away');
+    parent.abort(reason);
+    expect(child.signal.aborted).toBe(true);
+    expect(child.signal.reason).toBe(reason);
+
+    const otherParent = new AbortController();
+    const cleared = timedChildSignal(otherParent.signal, 60_000, () => new DeadlineExceeded());
+    cleared.clear();
+    otherParent.abort(new Error('late'));
+    expect(cleared.signal.aborted).toBe(false);
+  });
+
+  it('keeps following its parent after stopTimer, as a streaming body needs', async () => {
+    const parent = new AbortController();
+    const child = timedChildSignal(parent.signal, 10, () => new DeadlineExceeded());
+    child.stopTimer();
+    await sleep(40);
+    expect(child.signal.aborted).toBe(false);
+    parent.abort(new Error('client went away'));
+    expect(child.signal.aborted).toBe(true);
   });
 });

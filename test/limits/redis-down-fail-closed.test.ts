@@ -20,6 +20,7 @@ describe('when Redis dies under the failClosed policy', () => {
     await server.kill();
     await expect.poll(async () => (await readyz(gw)).status, { timeout: 5_000 }).toBe(503);
     expect((await readyz(gw)).body).toMatchObject({ status: 'not_ready', state: { backend: 'redis', up: false, policy: 'failClosed' } });
+    await expect.poll(() => logsWith(gw, 'shared state down').length, { timeout: 2_000 }).toBe(1);
     expect(logsWith(gw, 'shared state down')[0]).toMatchObject({ policy: 'failClosed' });
 
     const refused = await chat(gw, 'sk-team-a');

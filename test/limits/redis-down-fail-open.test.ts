@@ -28,7 +28,7 @@ describe('when Redis dies under the failOpen policy', () => {
 
     await server.restart();
     await expect.poll(async () => (await readyz(gw)).body.state?.up, { timeout: 10_000 }).toBe(true);
-    expect(logsWith(gw, 'shared state up')).toHaveLength(2); // the first connect, then the recovery
+    await expect.poll(() => logsWith(gw, 'shared state up').length, { timeout: 2_000 }).toBe(2); // the first connect, then the recovery
     // Counting is back in (the fresh, empty) Redis: the window starts over there.
     const after = await chat(gw, 'sk-team-a');
     expect(after.status).toBe(200);
