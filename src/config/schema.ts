@@ -28,7 +28,7 @@ const breakerSchema = z
 
 const poolSchema = z
   .object({
-    connections: positiveInt.default(256).describe('Maximum open connections to this upstream.'),
+    connections: positiveInt.default(1024).describe('Maximum open connections to this upstream; each stream in flight holds one (HTTP/1.1), more wait for a free one within firstByteMs.'),
     keepAliveTimeoutMs: positiveInt.default(4_000).describe('Idle keep-alive time of pooled sockets; keep it below the upstream\'s own idle timeout.'),
   })
   .prefault({});

@@ -49,7 +49,6 @@ export const GATEWAY_ERROR_CODES = {
   unsupported_media_type: { errorClass: 'invalid_request', status: 415 },
   model_not_found: { errorClass: 'invalid_request', status: 404 },
   not_found: { errorClass: 'invalid_request', status: 404 },
-  method_not_allowed: { errorClass: 'invalid_request', status: 405 },
   request_too_large: { errorClass: 'invalid_request', status: 413 },
   key_in_query: { errorClass: 'invalid_request', status: 400 },
   invalid_api_key: { errorClass: 'auth', status: 401 },
@@ -62,7 +61,6 @@ export const GATEWAY_ERROR_CODES = {
   upstream_unreachable: { errorClass: 'network', status: 502 },
   upstream_error: { errorClass: 'upstream_5xx', status: 502 },
   state_unavailable: { errorClass: 'internal', status: 503 },
-  draining: { errorClass: 'internal', status: 503 },
   client_closed: { errorClass: 'client_closed', status: 499 },
   internal_error: { errorClass: 'internal', status: 500 },
 } as const satisfies Record<string, { errorClass: ErrorClass; status: number }>;
