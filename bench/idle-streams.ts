@@ -3,36 +3,18 @@
 //   node bench/idle-streams.ts [--streams 9000] [--hold-seconds 10]
 // Each stream holds two sockets in the gateway (client and upstream): the file-descriptor limit of
 // the machine (ulimit -n) caps how many can be held at once.
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import type { Probe } from './probed-gateway.ts';
-import { killAllSync, spawnChild, stopAll, waitForLine } from './proc.ts';
+import { startProbedStack } from './probed-stack.ts';
 
 const { values: o } = parseArgs({ options: { streams: { type: 'string', default: '9000' }, 'hold-seconds': { type: 'string', default: '10' } } });
 const streams = Number(o.streams);
-process.on('exit', killAllSync);
-
-const upstream = spawnChild({ name: 'upstream', args: [new URL('upstream-server.ts', import.meta.url).pathname], stdout: 'lines' });
-const upstreamPort = (await waitForLine(upstream, 'port')).port as string;
-const gateway = fork(new URL('probed-gateway.ts', import.meta.url).pathname, [new URL('configs/soak.yaml', import.meta.url).pathname], {
-  env: { ...process.env, BENCH_UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}/v1` },
-  execArgv: ['--expose-gc'],
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-});
-process.on('exit', () => gateway.kill('SIGKILL'));
-const port = await new Promise<number>((resolve) => gateway.on('message', (m: { type: string; port?: number }) => m.type === 'ready' && resolve(m.port!)));
-const probe = (): Promise<Probe> => new Promise((resolve) => {
-  const onMessage = (m: { type: string; probe?: Probe }): void => {
-    if (m.type !== 'probe') return;
-    gateway.off('message', onMessage);
-    resolve(m.probe!);
-  };
-  gateway.on('message', onMessage);
-  gateway.send({ type: 'probe' });
-});
+const stack = await startProbedStack();
+const { port } = stack;
+const probe = async (): Promise<Probe> => (await stack.probe()).probe;
 
 const agent = new Agent({ connections: streams + 10, pipelining: 1 });
 const url = `http://127.0.0.1:${port}/v1/chat/completions`;
@@ -86,7 +68,5 @@ mkdirSync(new URL('results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('results/idle-streams.json', import.meta.url), JSON.stringify(result, null, 2));
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 await agent.destroy();
-gateway.send({ type: 'stop' });
-await sleep(500);
-await stopAll();
+await stack.stop();
 process.exit(0);

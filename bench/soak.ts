@@ -1,41 +1,20 @@
 // Soak: a bounded run of mixed stream / non-stream requests with injected faults against the real
 // gateway, probing its memory, handles and sockets as it goes. Loopback only; stops by itself.
 //   node bench/soak.ts [--requests 100000] [--concurrency 64] [--max-seconds 600]
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import type { Probe } from './probed-gateway.ts';
-import { killAllSync, spawnChild, stopAll, waitForLine } from './proc.ts';
+import { startProbedStack } from './probed-stack.ts';
 
 const { values: o } = parseArgs({ options: { requests: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '64' }, 'max-seconds': { type: 'string', default: '600' } } });
 const total = Number(o.requests);
 const concurrency = Number(o.concurrency);
 const deadline = Date.now() + Number(o['max-seconds']) * 1000;
-process.on('exit', killAllSync);
-
-const upstream = spawnChild({ name: 'upstream', args: [new URL('upstream-server.ts', import.meta.url).pathname], stdout: 'lines' });
-const upstreamPort = (await waitForLine(upstream, 'port')).port as string;
-const gateway = fork(new URL('probed-gateway.ts', import.meta.url).pathname, [new URL('configs/soak.yaml', import.meta.url).pathname], {
-  env: { ...process.env, BENCH_UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}/v1` },
-  execArgv: ['--expose-gc'],
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-});
-process.on('exit', () => gateway.kill('SIGKILL'));
-const port = await new Promise<number>((resolve) => gateway.on('message', (m: { type: string; port?: number }) => m.type === 'ready' && resolve(m.port!)));
-
-function probe(): Promise<{ probe: Probe; logLines: number }> {
-  return new Promise((resolve) => {
-    const onMessage = (m: { type: string; probe?: Probe; logLines?: number }): void => {
-      if (m.type !== 'probe') return;
-      gateway.off('message', onMessage);
-      resolve({ probe: m.probe!, logLines: m.logLines! });
-    };
-    gateway.on('message', onMessage);
-    gateway.send({ type: 'probe' });
-  });
-}
+const stack = await startProbedStack();
+const { port } = stack;
+const probe = stack.probe;
 
 /** The mix, by request number: mostly clean traffic, one in ten of each fault kind. */
 function shape(i: number): { stream: boolean; headers: Record<string, string>; abortAfterFirstChunk: boolean } {
@@ -106,7 +85,5 @@ const result = {
 mkdirSync(new URL('results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('results/soak.json', import.meta.url), JSON.stringify(result, null, 2));
 process.stdout.write(`${JSON.stringify({ ...result, samples: undefined }, null, 2)}\n`);
-gateway.send({ type: 'stop' });
-await sleep(500);
-await stopAll();
+await stack.stop();
 process.exit(0);

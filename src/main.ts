@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createApp } from './app.js';
 import { hashKey } from './auth/key-store.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { createRedactor } from './observe/logger.js';
 
 /* The CLI: the only file that touches process.* (args, env, signals, exit). */
 
@@ -32,6 +33,15 @@ async function main(): Promise<void> {
   const port = portText === undefined ? undefined : Number(portText);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) throw new Error(`--port: "${portText}" is not a port number`);
   const config = loadConfig({ file: values.config ?? process.env.BREAKWATER_CONFIG, env: process.env, port });
+
+  // A crash prints its stack through the same scrubber as log lines: no configured key reaches stderr.
+  const scrub = createRedactor(config.upstreams.flatMap((upstream) => (upstream.apiKey === undefined ? [] : [upstream.apiKey])));
+  const crash = (error: unknown): void => {
+    process.stderr.write(`${scrub(JSON.stringify({ level: 'fatal', msg: 'crashed', err: error instanceof Error ? error.stack ?? error.message : String(error) }))}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
 
   const app = await createApp(config, { env: process.env });
   await app.start();

@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { ERROR_CLASSES } from '../errors/classes.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { RequestContext } from '../pipeline/context.js';
 
@@ -42,4 +41,3 @@ export function sendBareError(res: ServerResponse, error: GatewayError, requestI
   sendJson(res, error.status, error.toJSON(), { 'x-request-id': requestId, 'x-breakwater-error': error.errorClass });
 }
 
-export { ERROR_CLASSES };
