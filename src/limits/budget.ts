@@ -6,9 +6,18 @@ const MICRO = 1_000_000;
 /** A day's counter outlives its day a little, so a late charge near midnight still lands. */
 export const BUDGET_WINDOW_SEC = 2 * 86_400;
 
-/** The UTC day `at` falls in, as the counter key suffix. */
+const MS_PER_DAY = 86_400_000;
+let memoDayNumber = Number.NaN;
+let memoDay = '';
+
+/** The UTC day `at` falls in, as the counter key suffix (formatted once per day, not per request). */
 export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  const dayNumber = Math.floor(at.getTime() / MS_PER_DAY);
+  if (dayNumber !== memoDayNumber) {
+    memoDayNumber = dayNumber;
+    memoDay = at.toISOString().slice(0, 10);
+  }
+  return memoDay;
 }
 
 /** Seconds until the next UTC midnight, when every daily budget starts again. */
