@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import type { RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayProcess } from '../helpers/stack.ts';
 import { rawExchange, statusOf, statusesOf } from '../helpers/raw-http.ts';
 
 let fake: FakeUpstream;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  gateway = await startGateway({ config: { server: { maxBodyBytes: 64 * 1024 }, upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] } });
-});
-
-afterAll(async () => {
-  await gateway.stop();
-  await fake.close();
+  fake = await fakeUpstream();
+  gateway = await gatewayProcess({ config: { server: { maxBodyBytes: 64 * 1024 }, upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] } });
 });
 
 interface ErrorBody {

@@ -1,22 +1,18 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import type { RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayProcess } from '../helpers/stack.ts';
 import { statusOf } from '../helpers/raw-http.ts';
 
 let fake: FakeUpstream;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  gateway = await startGateway({
+  fake = await fakeUpstream();
+  gateway = await gatewayProcess({
     config: { server: { headersTimeoutMs: 500, requestTimeoutMs: 1_000, maxConnections: 20 }, upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] },
   });
-});
-
-afterAll(async () => {
-  await gateway.stop();
-  await fake.close();
 });
 
 function open(port: number): Promise<Socket> {

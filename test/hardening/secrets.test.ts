@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashKey } from '../../src/auth/key-store.ts';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import { waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayProcess } from '../helpers/stack.ts';
 
 const GATEWAY_KEY = 'bw-gateway-key-secret-4242';
 const UPSTREAM_KEY = 'sk-upstream-secret-key-9191';
@@ -10,19 +11,14 @@ let fake: FakeUpstream;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  gateway = await startGateway({
+  fake = await fakeUpstream();
+  gateway = await gatewayProcess({
     config: {
       upstreams: [{ name: 'fake', baseUrl: fake.baseUrl, apiKey: '${UPSTREAM_KEY}' }],
       keys: [{ name: 'team-a', hash: hashKey(GATEWAY_KEY) }],
     },
     env: { UPSTREAM_KEY },
   });
-});
-
-afterAll(async () => {
-  await gateway.stop();
-  await fake.close();
 });
 
 describe('when a gateway key is sent in the query string', () => {

@@ -1,19 +1,15 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import { waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayBefore } from '../helpers/stack.ts';
 
 let fake: FakeUpstream;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  gateway = await startGateway({ config: { upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] } });
-});
-
-afterAll(async () => {
-  await gateway.stop();
-  await fake.close();
+  fake = await fakeUpstream();
+  gateway = await gatewayBefore(fake);
 });
 
 async function until(predicate: () => boolean, timeoutMs = 3_000): Promise<void> {

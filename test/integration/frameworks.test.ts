@@ -1,21 +1,17 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateText, streamText } from 'ai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import type { RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayBefore } from '../helpers/stack.ts';
 
 let fake: FakeUpstream;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  gateway = await startGateway({ config: { upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] } });
-});
-
-afterAll(async () => {
-  await gateway.stop();
-  await fake.close();
+  fake = await fakeUpstream();
+  gateway = await gatewayBefore(fake);
 });
 
 describe('when an agent framework is pointed at the gateway', () => {

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import type { RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayProcess } from '../helpers/stack.ts';
 
 let fake: FakeUpstream;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  gateway = await startGateway({
+  fake = await fakeUpstream();
+  gateway = await gatewayProcess({
     config: {
       server: { maxBodyBytes: 4096 },
       upstreams: [
@@ -21,11 +22,6 @@ beforeAll(async () => {
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
     },
   });
-});
-
-afterAll(async () => {
-  await gateway.stop();
-  await fake.close();
 });
 
 async function post(body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: { error?: { message: string; type: string; code: string; param: string | null } } }> {

@@ -1,21 +1,17 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import type { RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayBefore } from '../helpers/stack.ts';
 
 let fake: FakeUpstream;
 let gateway: RunningGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  gateway = await startGateway({ config: { upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] } });
+  fake = await fakeUpstream();
+  gateway = await gatewayBefore(fake);
   client = new OpenAI({ baseURL: gateway.baseURL, apiKey: 'sk-client-own-key-0001', maxRetries: 0 });
-});
-
-afterAll(async () => {
-  await gateway.stop();
-  await fake.close();
 });
 
 describe('when a client uses the official openai SDK through the gateway', () => {

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import { waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayProcess } from '../helpers/stack.ts';
 
 let fake: FakeUpstream;
 let open: RunningGateway;
 let keyed: RunningGateway;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  open = await startGateway({ config: { upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] } });
-  keyed = await startGateway({ config: { upstreams: [{ name: 'fake', baseUrl: fake.baseUrl, apiKey: 'sk-upstream-secret-777' }] } });
-});
-
-afterAll(async () => {
-  await open.stop();
-  await keyed.stop();
-  await fake.close();
+  fake = await fakeUpstream();
+  open = await gatewayProcess({ config: { upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] } });
+  keyed = await gatewayProcess({ config: { upstreams: [{ name: 'fake', baseUrl: fake.baseUrl, apiKey: 'sk-upstream-secret-777' }] } });
 });
 
 describe('when a client calls a /v1 path the gateway does not understand', () => {

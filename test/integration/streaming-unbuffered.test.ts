@@ -1,19 +1,15 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import type { RunningGateway } from '../helpers/gateway.ts';
+import { fakeUpstream, gatewayBefore } from '../helpers/stack.ts';
 
 let fake: FakeUpstream;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  fake = await startFakeUpstream();
-  gateway = await startGateway({ config: { upstreams: [{ name: 'fake', baseUrl: fake.baseUrl }] } });
-});
-
-afterAll(async () => {
-  await gateway.stop();
-  await fake.close();
+  fake = await fakeUpstream();
+  gateway = await gatewayBefore(fake);
 });
 
 describe('when the upstream streams slowly', () => {

@@ -1,29 +1,18 @@
 import OpenAI from 'openai';
-import { afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { killStartedGateways, startGateway, waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import { afterFile, fakeUpstream } from '../helpers/stack.ts';
+import { startGateway, waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
 import { startRedis, type RunningRedis } from './redis-server.ts';
 
-export { waitForAccessLines };
+export { fakeUpstream, waitForAccessLines };
 export type { FakeUpstream, RunningGateway, RunningRedis };
 
-const cleanups: Array<() => Promise<unknown>> = [];
 
-afterAll(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  killStartedGateways();
-});
-
-export async function fakeUpstream(): Promise<FakeUpstream> {
-  const fake = await startFakeUpstream();
-  cleanups.push(() => fake.close());
-  return fake;
-}
 
 export async function redis(): Promise<RunningRedis> {
   const server = await startRedis();
-  cleanups.push(() => server.stop());
+  afterFile(() => server.stop());
   return server;
 }
 
@@ -50,7 +39,7 @@ export function limitsConfig(fake: FakeUpstream, keys: readonly TestKey[], extra
 
 export async function gateway(config: Record<string, unknown>): Promise<RunningGateway> {
   const gw = await startGateway({ config });
-  cleanups.push(() => gw.stop('SIGKILL'));
+  afterFile(() => gw.stop('SIGKILL'));
   return gw;
 }
 

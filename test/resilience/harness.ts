@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
-import { afterAll } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.ts';
-import { killStartedGateways, startGateway, waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
+import { afterFile, fakeUpstream } from '../helpers/stack.ts';
+import { startGateway, waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
 
-export { waitForAccessLines };
+export { fakeUpstream, waitForAccessLines };
 export type { FakeUpstream, RunningGateway };
 
 /** Retries fast enough for a test, slow enough to be seen; every test names what it changes. */
@@ -12,24 +12,12 @@ export const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 8_000, 
 /** A breaker that never opens by accident in tests about something else. */
 export const QUIET_BREAKER = { volumeThreshold: 1_000, errorThresholdPercentage: 100, resetTimeoutMs: 60_000 };
 
-const cleanups: Array<() => Promise<unknown>> = [];
 
-afterAll(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  killStartedGateways();
-});
-
-/** A fake upstream closed after the file's tests. */
-export async function fakeUpstream(): Promise<FakeUpstream> {
-  const fake = await startFakeUpstream();
-  cleanups.push(() => fake.close());
-  return fake;
-}
 
 /** The gateway as a child process, stopped after the file's tests; logs at debug so retries show. */
 export async function gateway(config: Record<string, unknown>): Promise<RunningGateway> {
   const gw = await startGateway({ config: { telemetry: { logLevel: 'debug' }, ...config } });
-  cleanups.push(() => gw.stop('SIGKILL'));
+  afterFile(() => gw.stop('SIGKILL'));
   return gw;
 }
 
