@@ -37,6 +37,7 @@ const upstreamSchema = z.object({
   name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Upstream name, used in routes, headers and metric labels.'),
   baseUrl: z.url({ protocol: /^https?$/ }).describe('Base URL including the API version path, e.g. https://api.openai.com/v1.'),
   apiKey: z.string().min(1).optional().describe("Key sent upstream as Bearer token; absent: the client's own Authorization is passed through."),
+  apiKeyHeader: z.enum(['authorization', 'api-key']).default('authorization').describe('How apiKey is sent: `authorization` (Bearer, OpenAI and most providers) or `api-key` (Azure OpenAI key auth).'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent on every upstream request (e.g. OpenAI-Organization).'),
   timeouts: timeoutsSchema.describe('Per-attempt and per-request deadlines.'),
   breaker: breakerSchema.describe('Circuit breaker of this upstream.'),

@@ -21,7 +21,7 @@ const RESPONSE_DROP = new Set([
 export function upstreamRequestHeaders(client: IncomingHttpHeaders, upstream: Upstream, traceparent: string | undefined, dropClientCredentials: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   const connectionListed = listedInConnection(client.connection);
-  const stripCredentials = dropClientCredentials || upstream.authorization !== undefined;
+  const stripCredentials = dropClientCredentials || upstream.credential !== undefined;
   for (const name in client) {
     if (REQUEST_DROP.has(name) || connectionListed?.has(name) === true) continue;
     if (stripCredentials && CLIENT_CREDENTIALS.has(name)) continue;
@@ -31,7 +31,7 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders, upstream: Up
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   for (const [name, value] of Object.entries(upstream.config.headers)) out[name.toLowerCase()] = value;
-  if (upstream.authorization !== undefined) out.authorization = upstream.authorization;
+  if (upstream.credential !== undefined) out[upstream.credential.header] = upstream.credential.value;
   out['accept-encoding'] = 'identity';
   if (traceparent !== undefined) out.traceparent = traceparent;
   return out;

@@ -25,10 +25,10 @@ export class Passthrough {
     const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.target = upstream.origin + upstream.basePath;
     this.proxy = createProxyServer({ agent, changeOrigin: true, xfwd: false, proxyTimeout: upstream.config.timeouts.totalMs, secure: true });
-    const stripCredentials = dropClientCredentials || upstream.authorization !== undefined;
+    const stripCredentials = dropClientCredentials || upstream.credential !== undefined;
     const setCredentials = (proxyReq: http.ClientRequest): void => {
       if (stripCredentials) for (const name of CLIENT_CREDENTIALS) proxyReq.removeHeader(name);
-      if (upstream.authorization !== undefined) proxyReq.setHeader('authorization', upstream.authorization);
+      if (upstream.credential !== undefined) proxyReq.setHeader(upstream.credential.header, upstream.credential.value);
       for (const [name, value] of Object.entries(upstream.config.headers)) proxyReq.setHeader(name, value);
     };
     this.proxy.on('proxyReq', setCredentials);

@@ -9,8 +9,8 @@ export interface Upstream {
   readonly origin: string;
   /** Path prefix of the base URL without trailing slash, e.g. `/v1`. */
   readonly basePath: string;
-  /** `Bearer <apiKey>` when configured. */
-  readonly authorization: string | undefined;
+  /** The header carrying the configured apiKey (`authorization: Bearer …` or Azure's `api-key: …`). */
+  readonly credential: { readonly header: string; readonly value: string } | undefined;
   readonly pool: Pool;
 }
 
@@ -48,7 +48,7 @@ export class UpstreamRegistry {
         config,
         origin: url.origin,
         basePath: url.pathname.replace(/\/+$/, ''),
-        authorization: config.apiKey === undefined ? undefined : `Bearer ${config.apiKey}`,
+        credential: config.apiKey === undefined ? undefined : config.apiKeyHeader === 'api-key' ? { header: 'api-key', value: config.apiKey } : { header: 'authorization', value: `Bearer ${config.apiKey}` },
         pool,
       });
     }
