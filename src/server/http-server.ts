@@ -178,8 +178,7 @@ export class GatewayServer {
     }
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-    const body = JSON.stringify({ error: { message: `malformed HTTP request: ${reason}`, type: 'invalid_request_error', code: status === 408 ? 'request_timeout' : 'bad_request', param: null } });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-breakwater-error: invalid_request\r\nconnection: close\r\n\r\n${body}`);
+    endWithRawError(socket, status, reason, { message: `malformed HTTP request: ${reason}`, type: 'invalid_request_error', code: status === 408 ? 'request_timeout' : 'bad_request' }, 'invalid_request');
   }
 }
 
@@ -189,6 +188,11 @@ function requestIdOf(req: IncomingMessage): string {
 }
 
 function refuseConnection(socket: Socket): void {
-  const body = '{"error":{"message":"gateway is at its connection limit, retry later","type":"service_unavailable_error","code":"too_many_connections","param":null}}';
-  socket.end(`HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nretry-after: 1\r\nx-breakwater-error: gateway_rate_limited\r\nconnection: close\r\n\r\n${body}`);
+  endWithRawError(socket, 503, 'Service Unavailable', { message: 'gateway is at its connection limit, retry later', type: 'service_unavailable_error', code: 'too_many_connections' }, 'gateway_rate_limited', 'retry-after: 1\r\n');
+}
+
+/** An OpenAI-shaped error written straight to a socket that never reached (or cannot reach) the HTTP layer. */
+function endWithRawError(socket: Socket, status: number, reason: string, error: { message: string; type: string; code: string }, errorClass: string, extraHeaders = ''): void {
+  const body = JSON.stringify({ error: { ...error, param: null } });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extraHeaders}x-breakwater-error: ${errorClass}\r\nconnection: close\r\n\r\n${body}`);
 }

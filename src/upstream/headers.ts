@@ -8,7 +8,15 @@ const REQUEST_DROP = new Set([
 ]);
 
 /** Headers that carry client credentials; dropped when the upstream has its own key. */
-const CLIENT_CREDENTIALS = new Set(['authorization', 'api-key', 'x-api-key']);
+export const CLIENT_CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'api-key', 'x-api-key']);
+
+/**
+ * The client's credentials never go upstream when they are gateway keys, or when the upstream has a
+ * key of its own. One rule for understood calls and for passthrough.
+ */
+export function stripsClientCredentials(upstream: Upstream, gatewayKeys: boolean): boolean {
+  return gatewayKeys || upstream.credential !== undefined;
+}
 
 const RESPONSE_DROP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
@@ -21,7 +29,7 @@ const RESPONSE_DROP = new Set([
 export function upstreamRequestHeaders(client: IncomingHttpHeaders, upstream: Upstream, traceparent: string | undefined, dropClientCredentials: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   const connectionListed = listedInConnection(client.connection);
-  const stripCredentials = dropClientCredentials || upstream.credential !== undefined;
+  const stripCredentials = stripsClientCredentials(upstream, dropClientCredentials);
   for (const name in client) {
     if (REQUEST_DROP.has(name) || connectionListed?.has(name) === true) continue;
     if (stripCredentials && CLIENT_CREDENTIALS.has(name)) continue;

@@ -5,9 +5,13 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { classifyThrown } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
+import { CLIENT_CREDENTIALS, stripsClientCredentials } from './headers.js';
 import type { Upstream } from './pools.js';
 
-const CLIENT_CREDENTIALS = ['authorization', 'api-key', 'x-api-key'];
+/** The path below `/v1`, which the proxy appends to the upstream's base URL. */
+function belowV1(url: string | undefined): string {
+  return (url ?? '/').slice('/v1'.length) || '/';
+}
 
 /**
  * Opaque passthrough of other `/v1/*` paths (files, batches, realtime WebSockets...) to the default
@@ -25,7 +29,7 @@ export class Passthrough {
     const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.target = upstream.origin + upstream.basePath;
     this.proxy = createProxyServer({ agent, changeOrigin: true, xfwd: false, proxyTimeout: upstream.config.timeouts.totalMs, secure: true });
-    const stripCredentials = dropClientCredentials || upstream.credential !== undefined;
+    const stripCredentials = stripsClientCredentials(upstream, dropClientCredentials);
     const setCredentials = (proxyReq: http.ClientRequest): void => {
       if (stripCredentials) for (const name of CLIENT_CREDENTIALS) proxyReq.removeHeader(name);
       if (upstream.credential !== undefined) proxyReq.setHeader(upstream.credential.header, upstream.credential.value);
@@ -53,7 +57,7 @@ export class Passthrough {
   private forward(ctx: RequestContext): Promise<void> {
     const { req, res, result } = ctx;
     return new Promise<void>((resolve, reject) => {
-      req.url = (req.url ?? '/').slice('/v1'.length) || '/';
+      req.url = belowV1(req.url);
       result.upstream = this.upstream.name;
       result.attempts = 1;
       res.setHeader('x-request-id', ctx.id);
@@ -76,7 +80,7 @@ export class Passthrough {
 
   /** WebSocket upgrade (e.g. /v1/realtime), already authenticated by the caller. */
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    req.url = (req.url ?? '/').slice('/v1'.length) || '/';
+    req.url = belowV1(req.url);
     this.proxy.ws(req, socket, head, { target: this.target.replace(/^http/, 'ws') }, () => socket.destroy());
   }
 
