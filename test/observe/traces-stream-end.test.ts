@@ -26,7 +26,10 @@ describe('when a stream takes a while, then the spans end at the end of the stre
     expect(durationMs(attempt)).toBeGreaterThanOrEqual(450);
     // Same host, same clock: the server span ends no earlier than ~the client's last chunk (2 ms slack for clock rounding).
     expect(server.endTimeUnixNano + 2_000_000n).toBeGreaterThanOrEqual(lastChunkAtNs - 50_000_000n);
-    expect(server.endTimeUnixNano).toBeGreaterThanOrEqual(attempt.endTimeUnixNano);
+    // The SDK anchors each span to the wall clock when the span starts (Date.now() against
+    // performance.now()), so two spans' timestamps can disagree by a few ms on a loaded machine:
+    // the server span ends after the attempt span, within that anchoring error.
+    expect(server.endTimeUnixNano + 10_000_000n).toBeGreaterThanOrEqual(attempt.endTimeUnixNano);
     const names = server.events.map((e) => e.name);
     expect(names).toContain('breakwater.first_token');
     expect(server.events.find((e) => e.name === 'breakwater.stream.end')?.attributes).toEqual({ 'breakwater.stream_outcome': 'completed' });
