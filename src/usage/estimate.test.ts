@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { estimateInputTokens, estimateTextTokens, estimateUsage } from './estimate.js';
 
 describe('estimateTextTokens (o200k_base)', () => {
@@ -11,6 +12,19 @@ describe('estimateTextTokens (o200k_base)', () => {
 
   it('counts special-token text as text instead of throwing', () => {
     expect(estimateTextTokens('a <|endoftext|> b')).toBe(9);
+  });
+
+  it('counts long prose in slices within 1 % of the exact count', () => {
+    const prose = 'The quick brown fox jumps over the lazy dog, and then it writes some code. '.repeat(2_000);
+    const exact = countTokens(prose);
+    const estimate = estimateTextTokens(prose);
+    expect(estimate).toBeGreaterThanOrEqual(exact);
+    expect(estimate).toBeLessThanOrEqual(exact * 1.01);
+  });
+
+  // A long run without spaces is one BPE pre-token: unsliced, 256 Ki of them took ~18 s on one core.
+  it('counts a 256 Ki-character run without spaces without stalling', { timeout: 10_000 }, () => {
+    expect(estimateTextTokens('x'.repeat(262_144))).toBe(32_768);
   });
 });
 
