@@ -42,7 +42,9 @@ zero-config: a transparent passthrough to \`https://api.openai.com/v1\` with the
   the variable is unset (and the schema says whether that key was required). An unset name inside a
   longer string is an error.
 - The file is validated once at start. A bad file exits with status 2 and lists every violation as
-  \`path: reason\`. Unknown top-level keys are errors.
+  \`path: reason\`. Every object is strict: an unknown key anywhere is an error naming its path, with
+  the closest known key when one is near (\`limits.dailyBudgetUSD: unknown key, did you mean
+  "dailyBudgetUsd"?\`).
 - \`config/breakwater.example.yaml\` shows every key with its default.
 
 | key | type | default | meaning |

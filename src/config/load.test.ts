@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, interpolateEnv, parseConfig } from './load.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, interpolateEnv, loadPriceTable, parseConfig, parsePriceFile } from './load.js';
 
 function issuesOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   try {
@@ -90,5 +93,59 @@ describe('environment interpolation', () => {
 
   it('when values are nested in lists, then interpolation reaches them', () => {
     expect(interpolateEnv({ a: ['${X}', { b: 'x-${X}' }] }, { X: '1' })).toEqual({ a: ['1', { b: 'x-1' }] });
+  });
+});
+
+describe('strict objects', () => {
+  it('when a nested key is misspelt, then its full path is named with the closest known key', () => {
+    const issues = issuesOf({
+      upstreams: [{ name: 'a', baseUrl: 'http://x/v1', apiKey: 'k', timeouts: { firstbyteMs: 10 } }],
+      keys: [{ name: 'k', hash: HASH, limits: { dailyBudgetUSD: 5 } }],
+    });
+    expect(issues).toContain('upstreams.0.timeouts.firstbyteMs: unknown key, did you mean "firstByteMs"?');
+    expect(issues).toContain('keys.0.limits.dailyBudgetUSD: unknown key, did you mean "dailyBudgetUsd"?');
+  });
+
+  it('when an unknown key resembles nothing, then no suggestion is made', () => {
+    expect(issuesOf({ server: { colour: 'blue' } })).toContain('server.colour: unknown key');
+  });
+
+  it('when a route target or retry has an extra key, then it is refused too', () => {
+    const issues = issuesOf({ upstreams: [{ name: 'a', baseUrl: 'http://x/v1' }], routes: [{ match: '*', targets: [{ upstream: 'a', weigth: 2 }] }], retry: { maxAttempt: 2 } });
+    expect(issues.some((line) => line.startsWith('routes.0.targets.0.weigth: unknown key'))).toBe(true);
+    expect(issues).toContain('retry.maxAttempt: unknown key, did you mean "maxAttempts"?');
+  });
+});
+
+describe('price files', () => {
+  it('when entries are bad, then every path is listed with its reason', () => {
+    let issues: string[] = [];
+    try {
+      parsePriceFile({ models: { 'gpt-x': { input: -1, output: 2 }, 'gpt-y': { input: 1 }, 'gpt-z': { input: 1, output: 1, cachedInputs: 1 } } }, 'bad.yaml');
+    } catch (error) {
+      issues = (error as ConfigError).issues;
+    }
+    expect(issues.some((line) => line.startsWith('models.gpt-x.input: '))).toBe(true);
+    expect(issues.some((line) => line.startsWith('models.gpt-y.output: '))).toBe(true);
+    expect(issues).toContain('models.gpt-z.cachedInputs: unknown key, did you mean "cachedInput"?');
+  });
+
+  it('when the file is not YAML or has no models, then it is refused with its name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-prices-'));
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'models: [');
+    expect(() => loadPriceTable(parseConfig({ pricing: { file: broken } }), broken)).toThrow(/broken\.yaml[\s\S]*\(yaml\)/);
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, '');
+    expect(() => loadPriceTable(parseConfig({ pricing: { file: empty } }), empty)).toThrow(/models: /);
+  });
+
+  it('when pricing.models is set, then it replaces and adds entries over the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-prices-'));
+    const file = join(dir, 'p.yaml');
+    writeFileSync(file, 'models:\n  gpt-4o: { input: 2.5, output: 10 }\n');
+    const table = loadPriceTable(parseConfig({ pricing: { file, models: { 'gpt-4o': { input: 1, output: 2 }, 'my-model': { input: 3, output: 4 } } } }), file);
+    expect(table.lookup('gpt-4o-2024-08-06')).toEqual({ input: 1, output: 2 });
+    expect(table.lookup('my-model')?.output).toBe(4);
   });
 });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { configSchema, type Config } from './schema.js';
-import { parsePricingYaml, type PriceTable } from '../usage/pricing.js';
+import { configSchema, pricingFileSchema, type Config } from './schema.js';
+import { PriceTable } from '../usage/pricing.js';
+import { suggestKey } from './suggest.js';
 
 /** A config that failed validation; `issues` are `path: reason` lines. */
 export class ConfigError extends Error {
@@ -50,8 +51,21 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: str
   return value;
 }
 
-function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+/**
+ * `path: reason` lines. Every object of the schema is strict, so a misspelt key is an error; it is
+ * reported at its own path with the closest known key (`limits.dailyBudgetUSD: unknown key, did you
+ * mean "dailyBudgetUsd"?`).
+ */
+function formatIssues(error: z.ZodError, schema: z.ZodType): string[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const suggestion = suggestKey(schema, issue.path, key);
+        return `${[...issue.path, key].join('.')}: unknown key${suggestion === undefined ? '' : `, did you mean "${suggestion}"?`}`;
+      });
+    }
+    return [`${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`];
+  });
 }
 
 /** Validates an already-parsed config object; throws ConfigError listing every violation. */
@@ -59,7 +73,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}, source = 
   const missing: string[] = [];
   const interpolated = interpolateEnv(raw ?? {}, env, [], missing);
   const result = configSchema.safeParse(interpolated);
-  if (!result.success) throw new ConfigError(source, [...missing, ...formatIssues(result.error)]);
+  if (!result.success) throw new ConfigError(source, [...missing, ...formatIssues(result.error, configSchema)]);
   if (missing.length > 0) throw new ConfigError(source, missing);
   return deepFreeze(result.data);
 }
@@ -84,23 +98,21 @@ export function loadConfig(options: LoadOptions): Config {
   return parseConfig(raw, options.env, source);
 }
 
-/** Reads the bundled price list (or `pricing.file`) and applies `pricing.models` on top. */
+/** Reads the bundled price list (or `pricing.file`), validated like the config, and applies `pricing.models` on top. */
 export function loadPriceTable(config: Config, bundledPath: string): PriceTable {
   const path = config.pricing.file ?? bundledPath;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, [`pricing.file: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
-  }
-  try {
-    return parsePricingYaml(text, path).merged(config.pricing.models);
-  } catch (error) {
-    throw new ConfigError(path, [(error as Error).message]);
-  }
+  return new PriceTable({ ...parsePriceFile(readYaml(path), path), ...config.pricing.models });
 }
 
-function readYaml(path: string): unknown {
+/** The `models:` map of a parsed price file; throws ConfigError listing every bad `path: reason`. */
+export function parsePriceFile(raw: unknown, source: string): Config['pricing']['models'] {
+  const result = pricingFileSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error, pricingFileSchema));
+  return result.data.models;
+}
+
+/** The one YAML reader: config and price files. */
+export function readYaml(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -9,7 +9,7 @@ const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 
 const timeoutsSchema = z
-  .object({
+  .strictObject({
     connectMs: positiveInt.default(5_000).describe('TCP + TLS connect deadline per attempt.'),
     firstByteMs: positiveInt.default(60_000).describe('Deadline for response headers per attempt; for streams this bounds time to first token.'),
     idleMs: positiveInt.default(30_000).describe('Longest gap between two body chunks (stream idle timeout).'),
@@ -18,7 +18,7 @@ const timeoutsSchema = z
   .prefault({});
 
 const breakerSchema = z
-  .object({
+  .strictObject({
     errorThresholdPercentage: z.number().min(1).max(100).default(50).describe('Failure percentage in the rolling window that opens the circuit.'),
     volumeThreshold: nonNegativeInt.default(10).describe('Minimum attempts in the window before the circuit may open.'),
     resetTimeoutMs: positiveInt.default(30_000).describe('How long the circuit stays open before a half-open probe.'),
@@ -27,13 +27,13 @@ const breakerSchema = z
   .prefault({});
 
 const poolSchema = z
-  .object({
+  .strictObject({
     connections: positiveInt.default(1024).describe('Maximum open connections to this upstream; each stream in flight holds one (HTTP/1.1), more wait for a free one within firstByteMs.'),
     keepAliveTimeoutMs: positiveInt.default(4_000).describe('Idle keep-alive time of pooled sockets; keep it below the upstream\'s own idle timeout.'),
   })
   .prefault({});
 
-const upstreamSchema = z.object({
+const upstreamSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Upstream name, used in routes, headers and metric labels.'),
   baseUrl: z.url({ protocol: /^https?$/ }).describe('Base URL including the API version path, e.g. https://api.openai.com/v1.'),
   apiKey: z.string().min(1).optional().describe("Key sent upstream as Bearer token; absent: the client's own Authorization is passed through."),
@@ -44,30 +44,30 @@ const upstreamSchema = z.object({
   pool: poolSchema.describe('Connection pool to this upstream.'),
 });
 
-const targetSchema = z.object({
+const targetSchema = z.strictObject({
   upstream: z.string().describe('Name of an upstream.'),
   model: z.string().min(1).optional().describe('Model name sent to this upstream instead of the requested one.'),
 });
 
-const routeSchema = z.object({
+const routeSchema = z.strictObject({
   match: z.string().min(1).describe('Glob on the requested model (`*` any run, `?` one character).'),
   targets: z.array(targetSchema).min(1).describe('Ordered targets; later ones are fallbacks.'),
 });
 
-const limitsSchema = z.object({
+const limitsSchema = z.strictObject({
   rpm: positiveInt.optional().describe('Requests per minute.'),
   tpm: positiveInt.optional().describe('Tokens per minute (reserved from an estimate, settled to real usage).'),
   concurrency: positiveInt.optional().describe('Concurrent requests; more wait in the queue.'),
   dailyBudgetUsd: z.number().positive().optional().describe('Spend per UTC day in USD.'),
 });
 
-const keySchema = z.object({
+const keySchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Key name, used in logs and metric labels.'),
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex>; print one with `breakwater hash-key`').describe('sha256 of the key; never the key itself.'),
   limits: limitsSchema.default({}).describe('Limits of this key.'),
 });
 
-const modelPriceSchema = z.object({
+const modelPriceSchema = z.strictObject({
   input: z.number().nonnegative(),
   cachedInput: z.number().nonnegative().optional(),
   cacheWrite: z.number().nonnegative().optional(),
@@ -76,9 +76,9 @@ const modelPriceSchema = z.object({
 });
 
 export const configSchema = z
-  .object({
+  .strictObject({
     server: z
-      .object({
+      .strictObject({
         host: z.string().default('0.0.0.0').describe('Listen address.'),
         port: z.number().int().min(0).max(65_535).default(8300).describe('Listen port (0 picks a free one).'),
         maxBodyBytes: positiveInt.default(10 * 1024 * 1024).describe('Largest request body accepted; larger gets 413.'),
@@ -100,7 +100,7 @@ export const configSchema = z
       .default([])
       .describe('Model name (glob) to ordered targets. Absent: every model goes to the first upstream. With routes, an unmatched model gets 404.'),
     retry: z
-      .object({
+      .strictObject({
         maxAttempts: positiveInt.max(10).default(3).describe('Attempts per target, first try included.'),
         baseDelayMs: nonNegativeInt.default(250).describe('Backoff base; delay is full jitter in [0, min(maxDelayMs, base * 2^n)].'),
         maxDelayMs: nonNegativeInt.default(8_000).describe('Backoff cap; also the longest upstream Retry-After honoured.'),
@@ -110,7 +110,7 @@ export const configSchema = z
       .describe('Retries before the commit point.'),
     keys: z.array(keySchema).default([]).describe('Gateway keys; none: open passthrough.'),
     limits: z
-      .object({
+      .strictObject({
         queueLength: nonNegativeInt.default(100).describe('Requests per key that may wait for a concurrency slot.'),
         queueTimeoutMs: positiveInt.default(30_000).describe('Longest wait in the queue before 429.'),
         defaultMaxTokens: positiveInt.default(4_096).describe('Output tokens reserved against tpm when the request sets no max_tokens.'),
@@ -118,7 +118,7 @@ export const configSchema = z
       .prefault({})
       .describe('Behaviour of per-key limits.'),
     state: z
-      .object({
+      .strictObject({
         redisUrl: z.string().min(1).optional().describe('Redis URL for limits shared by all replicas; absent: in-process state.'),
         onRedisDown: z.enum(['failOpen', 'failClosed']).default('failOpen').describe('failOpen: local limits stand in; failClosed: 503 and /readyz not ready.'),
         keyPrefix: z.string().default('breakwater:').describe('Prefix of every Redis key.'),
@@ -126,14 +126,14 @@ export const configSchema = z
       .prefault({})
       .describe('Shared state.'),
     pricing: z
-      .object({
+      .strictObject({
         file: z.string().optional().describe('YAML price list replacing the bundled config/pricing.yaml.'),
         models: z.record(z.string(), modelPriceSchema).default({}).describe('Per-model prices (USD per million tokens) added to or overriding the list.'),
       })
       .prefault({})
       .describe('Prices for cost accounting.'),
     telemetry: z
-      .object({
+      .strictObject({
         logPrompts: z.boolean().default(false).describe('Put (truncated) prompts and completions on spans; off by default.'),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
         serviceName: z.string().default('breakwater').describe('service.name of traces, unless OTEL_SERVICE_NAME is set.'),
@@ -142,7 +142,7 @@ export const configSchema = z
       .prefault({})
       .describe('Logs, traces and metrics.'),
   })
-  .strict()
+
   .superRefine((config, ctx) => {
     const names = new Set<string>();
     config.upstreams.forEach((upstream, index) => {
@@ -168,6 +168,11 @@ export const configSchema = z
       hashes.add(key.hash);
     });
   });
+
+/** The price file (`pricing.file`, or the bundled config/pricing.yaml): validated like the config. */
+export const pricingFileSchema = z.strictObject({
+  models: z.record(z.string().min(1), modelPriceSchema),
+});
 
 export type Config = z.output<typeof configSchema>;
 export type UpstreamConfig = Config['upstreams'][number];

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { costUsd, parsePricingYaml, PriceTable } from './pricing.js';
+import { parsePriceFile, readYaml } from '../config/load.js';
+import { costUsd, PriceTable } from './pricing.js';
 import type { TokenUsage } from './types.js';
 
-const shipped = parsePricingYaml(
-  readFileSync(new URL('../../config/pricing.yaml', import.meta.url), 'utf8'),
-  'config/pricing.yaml',
-);
+const SHIPPED = new URL('../../config/pricing.yaml', import.meta.url).pathname;
+const shipped = new PriceTable(parsePriceFile(readYaml(SHIPPED), SHIPPED));
 
 function usage(partial: Partial<TokenUsage>): TokenUsage {
   return { input: 0, cachedInput: 0, cacheWrite: 0, output: 0, reasoning: 0, source: 'provider', ...partial };
@@ -48,34 +46,6 @@ describe('PriceTable.lookup', () => {
     expect(table.lookup('')).toBeUndefined();
     // cached miss stays a miss
     expect(table.lookup('claude-3-5-sonnet')).toBeUndefined();
-  });
-
-  it('merged overrides replace entries and add new ones', () => {
-    const m = table.merged({ 'gpt-4o': { input: 1, output: 2 }, 'my-model': { input: 3, output: 4 } });
-    expect(m.lookup('gpt-4o-2024-08-06')).toEqual({ input: 1, output: 2 });
-    expect(m.lookup('my-model')?.output).toBe(4);
-    expect(table.lookup('gpt-4o')?.input).toBe(2.5);
-  });
-});
-
-describe('parsePricingYaml errors', () => {
-  it('lists every bad path with its reason', () => {
-    const bad = 'models:\n  gpt-x: { input: -1, output: 2 }\n  gpt-y: { input: 1 }\n  gpt-z: { input: 1, output: 1, cachedInputs: 1 }\n';
-    let msg = '';
-    try {
-      parsePricingYaml(bad, 'bad.yaml');
-    } catch (e) {
-      msg = (e as Error).message;
-    }
-    expect(msg).toMatch(/^bad\.yaml: invalid pricing file/);
-    expect(msg).toContain('models.gpt-x.input:');
-    expect(msg).toContain('models.gpt-y.output:');
-    expect(msg).toContain('models.gpt-z:');
-  });
-
-  it('rejects invalid YAML and a missing models key', () => {
-    expect(() => parsePricingYaml('models: [', 'x.yaml')).toThrow(/x\.yaml: invalid YAML/);
-    expect(() => parsePricingYaml('', 'e.yaml')).toThrow(/e\.yaml: invalid pricing file/);
   });
 });
 

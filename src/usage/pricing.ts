@@ -1,41 +1,12 @@
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import type { ModelPrice, TokenUsage } from './types.js';
 
 /**
- * Model prices in USD per 1M tokens, looked up per request.
+ * Model prices in USD per 1M tokens, looked up per request. The price file is read and validated
+ * with the config (config/load.ts); this is the table it becomes.
  *
  * Missing bucket prices fall back: cachedInput and cacheWrite to input,
  * reasoning to output (OpenAI bills reasoning as output).
  */
-
-const price = z.number().finite().nonnegative();
-const modelPriceSchema = z.strictObject({
-  input: price,
-  cachedInput: price.optional(),
-  cacheWrite: price.optional(),
-  output: price,
-  reasoning: price.optional(),
-});
-const pricingFileSchema = z.strictObject({
-  models: z.record(z.string().min(1), modelPriceSchema),
-});
-
-/** Parses and validates a pricing YAML; a bad file throws one Error listing every `path: reason`. */
-export function parsePricingYaml(text: string, source: string): PriceTable {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new Error(`${source}: invalid YAML: ${(err as Error).message}`);
-  }
-  const result = pricingFileSchema.safeParse(doc);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${source}: invalid pricing file\n${lines.join('\n')}`);
-  }
-  return new PriceTable(result.data.models);
-}
 
 export class PriceTable {
   readonly #entries: ReadonlyMap<string, ModelPrice>;
@@ -47,11 +18,6 @@ export class PriceTable {
     const m = new Map<string, ModelPrice>();
     for (const [name, p] of Object.entries(entries)) m.set(name, Object.freeze({ ...p }));
     this.#entries = m;
-  }
-
-  /** A new table with `overrides` replacing same-named entries. */
-  merged(overrides: Record<string, ModelPrice>): PriceTable {
-    return new PriceTable({ ...Object.fromEntries(this.#entries), ...overrides });
   }
 
   get size(): number {

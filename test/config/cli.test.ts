@@ -22,6 +22,16 @@ describe('the breakwater CLI', () => {
     expect(result.stderr).toMatch(/retry\.maxAttempts: /);
   });
 
+  it('when a nested key is misspelt, then it refuses to start and names the path with a suggestion', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, 'upstreams:\n  - name: a\n    baseUrl: http://127.0.0.1:9/v1\n    apiKey: sk-x\n    timeouts: { firstbyteMs: 10 }\nkeys:\n  - name: k\n    hash: sha256:' + 'a'.repeat(64) + '\n    limits: { dailyBudgetUSD: 5 }\n');
+    const result = run(['--config', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('upstreams.0.timeouts.firstbyteMs: unknown key, did you mean "firstByteMs"?');
+    expect(result.stderr).toContain('keys.0.limits.dailyBudgetUSD: unknown key, did you mean "dailyBudgetUsd"?');
+  });
+
   it('when the YAML does not parse, then it says so and exits non-zero', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
     const file = join(dir, 'broken.yaml');
