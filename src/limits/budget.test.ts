@@ -1,10 +1,10 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
-import { BUDGET_WINDOW_SEC, DailyBudget, secondsToUtcMidnight, utcDay } from './budget.js';
+import { MemoryStore } from '../state/memory.js';
+import { DailyBudget, secondsToUtcMidnight, utcDay } from './budget.js';
 
 describe('DailyBudget', () => {
   it('charges costs per UTC day in micro-dollars', async () => {
-    const budget = new DailyBudget(new RateLimiterMemory({ keyPrefix: 'spend', points: 1_000_000, duration: BUDGET_WINDOW_SEC }), 1);
+    const budget = new DailyBudget(new MemoryStore().counters, 1);
     const day1 = new Date('2025-03-01T23:59:59Z');
     const day2 = new Date('2025-03-02T00:00:01Z');
     expect(await budget.spent('k', day1)).toBe(0);

@@ -1,10 +1,10 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { stateUnavailable } from './limiters.js';
+import type { Counters, WindowSpec } from '../state/store.js';
+import { guarded } from './limiters.js';
 
 /** Spend is counted in micro-dollars: the counters hold integers, and a cheap call still costs > 0. */
 const MICRO = 1_000_000;
 /** A day's counter outlives its day a little, so a late charge near midnight still lands. */
-export const BUDGET_WINDOW_SEC = 2 * 86_400;
+const BUDGET_WINDOW_MS = 2 * 86_400_000;
 
 const MS_PER_DAY = 86_400_000;
 let memoDayNumber = Number.NaN;
@@ -31,28 +31,27 @@ export function secondsToUtcMidnight(at: Date): number {
  * the accounted cost after it; calls already in flight may overshoot the budget by their own cost.
  */
 export class DailyBudget {
-  constructor(private readonly counter: RateLimiterAbstract, readonly limitUsd: number) {}
+  private readonly spec: WindowSpec;
+
+  constructor(private readonly counters: Counters, readonly limitUsd: number) {
+    this.spec = { limit: Math.ceil(limitUsd * MICRO), windowMs: BUDGET_WINDOW_MS };
+  }
 
   /** USD spent today. */
   async spent(key: string, now = new Date()): Promise<number> {
-    try {
-      const res = await this.counter.get(`${key}:${utcDay(now)}`);
-      return res === null ? 0 : res.consumedPoints / MICRO;
-    } catch (error) {
-      throw stateUnavailable(error);
-    }
+    const state = await guarded(() => this.counters.peek(this.keyOf(key, now), this.spec));
+    return state.used / MICRO;
   }
 
   /** Adds a call's cost; resolves with today's new total in USD. */
   async charge(key: string, usd: number, now = new Date()): Promise<number> {
     const micros = Math.ceil(usd * MICRO);
     if (!(micros > 0)) return this.spent(key, now);
-    try {
-      const res = await this.counter.penalty(`${key}:${utcDay(now)}`, micros);
-      return res.consumedPoints / MICRO;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return error.consumedPoints / MICRO;
-      throw stateUnavailable(error);
-    }
+    const state = await guarded(() => this.counters.adjust(this.keyOf(key, now), micros, this.spec));
+    return state.used / MICRO;
+  }
+
+  private keyOf(key: string, now: Date): string {
+    return `spend:${key}:${utcDay(now)}`;
   }
 }

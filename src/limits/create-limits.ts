@@ -3,7 +3,7 @@ import type { Recorder } from '../observe/recorder.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import { MemoryStore } from '../state/memory.js';
 import type { StateStore, StoreHealth } from '../state/store.js';
-import { BUDGET_WINDOW_SEC, DailyBudget } from './budget.js';
+import { DailyBudget } from './budget.js';
 import { KeyLimiter } from './key-limiter.js';
 import { limitStage, type KeyLimits } from './limit-stage.js';
 import { WindowLimit } from './limiters.js';
@@ -31,9 +31,9 @@ export async function createLimits(config: Config, recorder: Recorder, log: Limi
     const counted = rpm !== undefined || tpm !== undefined || dailyBudgetUsd !== undefined;
     const counters = counted
       ? new KeyLimiter(key.name, {
-          rpm: rpm === undefined ? undefined : new WindowLimit(store.windowLimiter({ name: 'rpm', points: rpm, durationSec: 60 }), rpm),
-          tpm: tpm === undefined ? undefined : new WindowLimit(store.windowLimiter({ name: 'tpm', points: tpm, durationSec: 60 }), tpm),
-          budget: dailyBudgetUsd === undefined ? undefined : new DailyBudget(store.windowLimiter({ name: 'spend', points: Math.ceil(dailyBudgetUsd * 1_000_000), durationSec: BUDGET_WINDOW_SEC }), dailyBudgetUsd),
+          rpm: rpm === undefined ? undefined : new WindowLimit(store.counters, 'rpm', rpm, 60_000),
+          tpm: tpm === undefined ? undefined : new WindowLimit(store.counters, 'tpm', tpm, 60_000),
+          budget: dailyBudgetUsd === undefined ? undefined : new DailyBudget(store.counters, dailyBudgetUsd),
         }, recorder, config.limits.defaultMaxTokens)
       : undefined;
     const gate = concurrency === undefined

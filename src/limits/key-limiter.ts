@@ -110,9 +110,9 @@ export class KeyLimiter {
 
   private async giveBackAll(requests: Taken | undefined, tokens: Taken | undefined): Promise<void> {
     const work: Array<Promise<void>> = [];
-    // A refused take still added its points (the store adds, then compares): give those back too.
-    if (requests !== undefined) work.push(this.counters.rpm!.giveBack(this.name, requests.points, requests.windowEndsAt));
-    if (tokens !== undefined) work.push(this.counters.tpm!.giveBack(this.name, tokens.points, tokens.windowEndsAt));
+    // A refused take counted nothing; an admitted one is returned when another counter refused.
+    if (requests?.admitted === true) work.push(this.counters.rpm!.giveBack(this.name, requests.points, requests.windowStart));
+    if (tokens?.admitted === true) work.push(this.counters.tpm!.giveBack(this.name, tokens.points, tokens.windowStart));
     await Promise.all(work);
   }
 }

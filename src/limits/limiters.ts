@@ -1,13 +1,13 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { Counters, WindowSpec, WindowState as StoreWindow } from '../state/store.js';
 import type { WindowState } from './headers.js';
 
-/** Points taken from a window; `windowEndsAt` (epoch ms) says until when giving them back is meaningful. */
+/** Points taken from a window; `windowStart` says which window giving them back is meaningful in. */
 export interface Taken {
   readonly admitted: boolean;
   readonly points: number;
   readonly state: WindowState;
-  readonly windowEndsAt: number;
+  readonly windowStart: number;
 }
 
 /** The store could not answer and no stand-in is configured (failClosed). */
@@ -15,56 +15,56 @@ export function stateUnavailable(cause: unknown): GatewayError {
   return new GatewayError('state_unavailable', 'Rate-limit state is unavailable; try again shortly', { retryAfterSeconds: 1, cause });
 }
 
+/** Runs a store operation; a store failure becomes the 503 `state_unavailable`. */
+export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw stateUnavailable(error);
+  }
+}
+
 /**
- * One fixed-window counter of one kind (rpm or tpm) for every key, over rate-limiter-flexible.
- * `take` is an atomic add-and-compare in the store, so parallel callers (and other replicas on
- * Redis) can never be admitted past the limit.
+ * One fixed-window counter of one kind (rpm or tpm) for every key. `take` is an atomic
+ * add-and-compare in the store, so parallel callers (and other replicas on Redis) can never be
+ * admitted past the limit; a refused take counts nothing.
  */
 export class WindowLimit {
-  constructor(private readonly limiter: RateLimiterAbstract, readonly limit: number) {}
+  private readonly spec: WindowSpec;
 
-  /** Adds `points`; not admitted when that goes over the limit (the caller gives them back). */
-  async take(key: string, points: number): Promise<Taken> {
-    try {
-      const res = await this.limiter.consume(key, points);
-      return { admitted: true, points, state: this.stateOf(res), windowEndsAt: Date.now() + res.msBeforeNext };
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw stateUnavailable(error);
-      return { admitted: false, points, state: { ...this.stateOf(error), remaining: 0 }, windowEndsAt: Date.now() + error.msBeforeNext };
-    }
+  constructor(private readonly counters: Counters, private readonly name: string, readonly limit: number, windowMs: number) {
+    this.spec = { limit, windowMs };
   }
 
-  /**
-   * Returns points to the window they were taken from. Once that window is over the counter has
-   * started afresh, and giving back would grant credit in a window that never saw the points.
-   */
-  async giveBack(key: string, points: number, windowEndsAt: number): Promise<void> {
-    if (points <= 0 || Date.now() >= windowEndsAt) return;
-    try {
-      await this.limiter.reward(key, points);
-    } catch (error) {
-      throw stateUnavailable(error);
-    }
+  async take(key: string, points: number): Promise<Taken> {
+    const state = await guarded(() => this.counters.take(this.keyOf(key), points, this.spec, 'fits'));
+    return { admitted: state.admitted, points, state: this.stateOf(state), windowStart: state.windowStart };
+  }
+
+  /** Returns points to the window they were taken from; once that window is over there is nothing to return them to. */
+  async giveBack(key: string, points: number, windowStart: number): Promise<void> {
+    if (points <= 0) return;
+    await guarded(() => this.counters.adjust(this.keyOf(key), -points, this.spec, windowStart));
   }
 
   /** Charges points that were used but not reserved; never refused (the work is already done). */
   async charge(key: string, points: number): Promise<void> {
     if (points <= 0) return;
-    try {
-      await this.limiter.penalty(key, points);
-    } catch (error) {
-      throw stateUnavailable(error);
-    }
+    await guarded(() => this.counters.adjust(this.keyOf(key), points, this.spec));
   }
 
   /** Moves a reservation to what was really used: gives back the surplus or charges the shortfall. */
   async settle(key: string, taken: Taken, used: number): Promise<void> {
     const difference = used - taken.points;
     if (difference > 0) await this.charge(key, difference);
-    else await this.giveBack(key, -difference, taken.windowEndsAt);
+    else await this.giveBack(key, -difference, taken.windowStart);
   }
 
-  private stateOf(res: RateLimiterRes): WindowState {
-    return { limit: this.limit, remaining: res.remainingPoints, resetMs: res.msBeforeNext };
+  private keyOf(key: string): string {
+    return `${this.name}:${key}`;
+  }
+
+  private stateOf(state: StoreWindow): WindowState {
+    return { limit: this.limit, remaining: Math.max(0, this.limit - state.used), resetMs: state.resetMs };
   }
 }
