@@ -32,6 +32,7 @@ export const ERROR_CLASSES = {
   context_length: { status: 400, type: 'invalid_request_error', retryable: false, tripsBreaker: false, fallback: true, meaning: "The prompt exceeds the model's context window (upstream code context_length_exceeded)." },
   content_filter: { status: 400, type: 'invalid_request_error', retryable: false, tripsBreaker: false, fallback: false, meaning: "The upstream's content filter refused the request." },
   client_closed: { status: 499, type: 'client_closed_request', retryable: false, tripsBreaker: false, fallback: false, meaning: 'The client went away before the answer was complete.' },
+  policy: { status: 403, type: 'invalid_request_error', retryable: false, tripsBreaker: false, fallback: false, meaning: 'A configured policy refused the request (passthrough path, model, max tokens, agent loop, unpriced model).' },
   internal: { status: 500, type: 'server_error', retryable: false, tripsBreaker: false, fallback: false, meaning: 'A bug in the gateway. Alerted on; never expected.' },
 } as const satisfies Record<string, ErrorClassSpec>;
 
@@ -61,6 +62,8 @@ export const GATEWAY_ERROR_CODES = {
   upstream_unreachable: { errorClass: 'network', status: 502 },
   upstream_error: { errorClass: 'upstream_5xx', status: 502 },
   state_unavailable: { errorClass: 'internal', status: 503 },
+  passthrough_denied: { errorClass: 'policy', status: 403 },
+  model_not_priced: { errorClass: 'policy', status: 403 },
   client_closed: { errorClass: 'client_closed', status: 499 },
   internal_error: { errorClass: 'internal', status: 500 },
 } as const satisfies Record<string, { errorClass: ErrorClass; status: number }>;

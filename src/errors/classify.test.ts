@@ -110,7 +110,7 @@ describe('the table', () => {
   it('has exactly the classes of the contract', () => {
     expect([...ERROR_CLASS_NAMES].sort()).toEqual([
       'auth', 'budget_exceeded', 'circuit_open', 'client_closed', 'content_filter', 'context_length', 'gateway_rate_limited',
-      'internal', 'invalid_request', 'network', 'rate_limited', 'timeout', 'upstream_5xx',
+      'internal', 'invalid_request', 'network', 'policy', 'rate_limited', 'timeout', 'upstream_5xx',
     ]);
   });
 
@@ -125,7 +125,7 @@ describe('the table', () => {
   });
 
   it('never retries, or trips the breaker on, what the client caused', () => {
-    for (const name of ['invalid_request', 'auth', 'context_length', 'content_filter', 'client_closed', 'gateway_rate_limited', 'budget_exceeded'] as const) {
+    for (const name of ['invalid_request', 'auth', 'context_length', 'content_filter', 'client_closed', 'gateway_rate_limited', 'budget_exceeded', 'policy'] as const) {
       expect(ERROR_CLASSES[name].retryable, name).toBe(false);
       expect(ERROR_CLASSES[name].tripsBreaker, name).toBe(false);
     }
