@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
-import { authenticate, authStage } from './auth/auth-stage.js';
+import { authStage } from './auth/auth-stage.js';
 import { KeyStore } from './auth/key-store.js';
 import { loadPriceTable } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -11,7 +9,7 @@ import { observeStage } from './observe/observe-stage.js';
 import { Telemetry } from './observe/telemetry.js';
 import { createLimits } from './limits/create-limits.js';
 import { compose } from './pipeline/compose.js';
-import { llmStages, passthroughStages, type StageSet } from './pipeline/stages.js';
+import { llmStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
 import { Breakers } from './resilience/breakers.js';
 import { RetryBudget } from './resilience/retry-budget.js';
 import { routeStage } from './routing/route-stage.js';
@@ -21,6 +19,7 @@ import { modelsStage } from './server/models-endpoint.js';
 import { forwardStage } from './upstream/forward-stage.js';
 import { Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
+import { WebSocketRelay } from './upstream/websocket.js';
 import { usageStage } from './usage/usage-stage.js';
 import { validateStage } from './validation/validate-stage.js';
 
@@ -52,6 +51,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
   const routes = new RouteTable(config);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled);
+  const websockets = new WebSocketRelay(upstreams.defaultUpstream, keys.enabled);
   const limits = await createLimits(config, telemetry, logger);
 
   const stages: StageSet = {
@@ -63,6 +63,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     route: routeStage(routes),
     forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled }),
     passthrough: passthrough.stage(),
+    websocket: websockets.stage(),
   };
   const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, keys.enabled)]);
 
@@ -77,15 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         return { ready: shared.ready, detail: { upstreams: breakers.states(), state: shared.state } };
       },
       metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
-      upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        try {
-          authenticate(keys, req.url, req.headers);
-        } catch {
-          socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-          return;
-        }
-        passthrough.upgrade(req, socket, head);
-      },
+      upgrade: compose(websocketStages(stages)),
     },
     logger,
   );
@@ -102,6 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.info({ cut }, cut === 0 ? 'drained' : 'drain timeout: cut in-flight requests');
       breakers.shutdown();
       passthrough.close();
+      websockets.close();
       await upstreams.destroy();
       await limits.close();
       await telemetry.shutdown();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ErrorClass } from '../errors/classes.js';
 import type { KeyLimits } from '../config/schema.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
@@ -50,6 +51,12 @@ export interface ForwardResult {
   deliveredText: string;
 }
 
+/** A WebSocket upgrade: the client's socket and the bytes read past its headers. */
+export interface Upgrade {
+  readonly socket: Duplex;
+  readonly head: Buffer;
+}
+
 /** Per-request state. Each field names its one writer. */
 export interface RequestContext {
   /** Request id (the client's `x-request-id` or a new one). Writer: server. */
@@ -64,6 +71,8 @@ export interface RequestContext {
   readonly operation: Operation | undefined;
   /** Aborted when the client goes away before the answer is complete. Writer: server. */
   readonly clientSignal: AbortSignal;
+  /** Set for a WebSocket upgrade (`res` then writes gateway replies onto its socket). Writer: server. */
+  readonly upgrade: Upgrade | undefined;
   /** Writer: auth. */
   principal: Principal;
   /** Raw body, forwarded byte for byte unless a feature must change it. Writer: validate. */

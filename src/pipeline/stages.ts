@@ -10,6 +10,7 @@ export interface StageSet {
   readonly route: Stage;
   readonly forward: Stage;
   readonly passthrough: Stage;
+  readonly websocket: Stage;
 }
 
 /**
@@ -24,4 +25,9 @@ export function llmStages(stages: StageSet): Stage[] {
 /** Other `/v1/*` paths: opaque, streamed straight through, still authenticated, logged, metered and traced. */
 export function passthroughStages(stages: StageSet): Stage[] {
   return [stages.observe, stages.auth, stages.passthrough];
+}
+
+/** WebSocket upgrades under /v1 (Realtime): authenticated and limited like any call; a session is in flight until it closes. */
+export function websocketStages(stages: StageSet): Stage[] {
+  return [stages.observe, stages.auth, stages.limits, stages.websocket];
 }

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { classifyThrown } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -36,7 +35,9 @@ export class Passthrough {
       for (const [name, value] of Object.entries(upstream.config.headers)) proxyReq.setHeader(name, value);
     };
     this.proxy.on('proxyReq', setCredentials);
-    this.proxy.on('proxyReqWs', setCredentials);
+    // Every failure reaches the callback given to web(); without a listener here, an error
+    // http-proxy-3 emits on the proxy itself would be thrown and take the process down.
+    this.proxy.on('error', () => undefined);
     this.proxy.on('proxyRes', (proxyRes: http.IncomingMessage, req: http.IncomingMessage, res: http.ServerResponse) => {
       const ctx = this.inFlight.get(req);
       if (ctx !== undefined) {
@@ -76,12 +77,6 @@ export class Passthrough {
         reject(new GatewayError(code, `upstream "${this.upstream.name}" is unreachable`, { cause: error }));
       });
     });
-  }
-
-  /** WebSocket upgrade (e.g. /v1/realtime), already authenticated by the caller. */
-  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    req.url = belowV1(req.url);
-    this.proxy.ws(req, socket, head, { target: this.target.replace(/^http/, 'ws') }, () => socket.destroy());
   }
 
   close(): void {
