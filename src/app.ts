@@ -61,7 +61,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     limits: limits.stage,
     usage: usageStage(prices),
     route: routeStage(routes),
-    forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled }),
+    forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes }),
     passthrough: passthrough.stage(),
     websocket: websockets.stage(),
   };

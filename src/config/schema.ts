@@ -87,6 +87,7 @@ export const configSchema = z
         requestTimeoutMs: positiveInt.default(120_000).describe('Deadline for a client to send its whole request body.'),
         keepAliveTimeoutMs: positiveInt.default(65_000).describe('Idle keep-alive time of client connections.'),
         maxConnections: positiveInt.default(10_000).describe('Client connections held at once; more are refused.'),
+        maxSseEventBytes: positiveInt.default(1024 * 1024).describe('Largest single SSE event an upstream may send; a larger (or endless) one ends the stream as upstream_truncated.'),
       })
       .prefault({})
       .describe('HTTP listener.'),
