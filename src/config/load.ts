@@ -61,11 +61,16 @@ function formatIssues(error: z.ZodError, schema: z.ZodType): string[] {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
         const suggestion = suggestKey(schema, issue.path, key);
-        return `${[...issue.path, key].join('.')}: unknown key${suggestion === undefined ? '' : `, did you mean "${suggestion}"?`}`;
+        return `${pathOf([...issue.path, key])}: unknown key${suggestion === undefined ? '' : `, did you mean "${suggestion}"?`}`;
       });
     }
-    return [`${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`];
+    return [`${pathOf(issue.path)}: ${issue.message}`];
   });
+}
+
+/** `a.b.0.c`; an empty key shows as `""` so every line still reads `path: reason`. */
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map((segment) => (segment === '' ? '""' : String(segment))).join('.');
 }
 
 /** Validates an already-parsed config object; throws ConfigError listing every violation. */
