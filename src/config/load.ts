@@ -68,9 +68,10 @@ function formatIssues(error: z.ZodError, schema: z.ZodType): string[] {
   });
 }
 
-/** `a.b.0.c`; an empty key shows as `""` so every line still reads `path: reason`. */
+/** `a.b.0.c`; a key that is not a plain name shows as a JSON string (colons escaped), so every line still reads `path: reason`. */
 function pathOf(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(root)' : path.map((segment) => (segment === '' ? '""' : String(segment))).join('.');
+  if (path.length === 0) return '(root)';
+  return path.map((segment) => (typeof segment === 'string' && !/^[\w-]+$/.test(segment) ? JSON.stringify(segment).replaceAll(':', '\\u003a') : String(segment))).join('.');
 }
 
 /** Validates an already-parsed config object; throws ConfigError listing every violation. */
