@@ -33,17 +33,19 @@ export class KeyLimiter {
 
   async admit(ctx: RequestContext): Promise<Admission> {
     const { rpm, tpm, budget } = this.counters;
-    const reserve = tpm === undefined ? 0 : reservedTokens({
+    // Passthrough has no parsed body: it counts as a request; its tokens and cost are unknown.
+    const understood = ctx.request !== undefined && ctx.operation !== undefined;
+    const reserve = tpm === undefined || ctx.request === undefined || ctx.operation === undefined ? undefined : reservedTokens({
       operation: ctx.operation,
       bodyBytes: ctx.body.length,
-      maxTokens: ctx.request?.maxTokens,
+      maxTokens: ctx.request.maxTokens,
+      choices: ctx.request.choices,
       defaultMaxTokens: this.defaultMaxTokens,
-      tpm: tpm.limit,
     });
     const [spent, requests, tokens] = await Promise.allSettled([
-      budget?.spent(this.name),
+      understood ? budget?.spent(this.name) : undefined,
       rpm?.take(this.name, 1),
-      tpm?.take(this.name, reserve),
+      reserve === undefined ? undefined : tpm?.take(this.name, reserve),
     ]);
     const failed = [spent, requests, tokens].find((r) => r.status === 'rejected');
     const took = {
@@ -54,10 +56,13 @@ export class KeyLimiter {
       await this.giveBackAll(took.requests, took.tokens).catch(() => undefined);
       throw failed.reason;
     }
-    const rejection = this.rejection(spent.status === 'fulfilled' ? spent.value : undefined, took.requests, took.tokens);
-    if (rejection !== undefined) {
+    const refusal = this.rejection(spent.status === 'fulfilled' ? spent.value : undefined, took.requests, took.tokens);
+    if (refusal !== undefined) {
       await this.giveBackAll(took.requests, took.tokens);
-      return { headers: this.headers(took.requests, took.tokens, true), rejection, requests: undefined, tokens: undefined };
+      const headers = this.headers(took.requests, took.tokens, true);
+      // The OpenAI SDKs read this header: a request that can never fit is not worth their retries.
+      if (refusal.final) headers['x-should-retry'] = 'false';
+      return { headers, rejection: refusal.error, requests: undefined, tokens: undefined };
     }
     return { headers: this.headers(took.requests, took.tokens, false), rejection: undefined, ...took };
   }
@@ -78,22 +83,26 @@ export class KeyLimiter {
     await Promise.all(work);
   }
 
-  private rejection(spent: number | undefined, requests: Taken | undefined, tokens: Taken | undefined): GatewayError | undefined {
+  private rejection(spent: number | undefined, requests: Taken | undefined, tokens: Taken | undefined): { error: GatewayError; final: boolean } | undefined {
     const budget = this.counters.budget;
     if (budget !== undefined && spent !== undefined) {
       this.recorder.budgetState(this.name, spent, budget.limitUsd);
       if (spent >= budget.limitUsd) {
         this.recorder.rateLimited(this.name, 'budget');
-        return new GatewayError('budget_exceeded', `Daily budget of $${budget.limitUsd} for this key is used up ($${spent.toFixed(4)} spent); it resets at 00:00 UTC`, { retryAfterSeconds: secondsToUtcMidnight(new Date()) });
+        return { error: new GatewayError('budget_exceeded', `Daily budget of $${budget.limitUsd} for this key is used up ($${spent.toFixed(4)} spent); it resets at 00:00 UTC`, { retryAfterSeconds: secondsToUtcMidnight(new Date()) }), final: false };
       }
     }
     if (requests !== undefined && !requests.admitted) {
       this.recorder.rateLimited(this.name, 'rpm');
-      return new GatewayError('gateway_rate_limited', `Rate limit reached for requests: limit ${requests.state.limit} per minute for this key`, { retryAfterSeconds: requests.state.resetMs / 1_000 });
+      return { error: new GatewayError('gateway_rate_limited', `Rate limit reached for requests: limit ${requests.state.limit} per minute for this key`, { retryAfterSeconds: requests.retryAfterMs / 1_000 }), final: false };
     }
     if (tokens !== undefined && !tokens.admitted) {
       this.recorder.rateLimited(this.name, 'tpm');
-      return new GatewayError('gateway_rate_limited', `Rate limit reached for tokens: limit ${tokens.state.limit} per minute for this key, ${tokens.points} requested`, { retryAfterSeconds: tokens.state.resetMs / 1_000 });
+      const { limit } = tokens.state;
+      if (tokens.points > limit) {
+        return { error: new GatewayError('gateway_rate_limited', `Request too large for this key on tokens per min (TPM): Limit ${limit}, Requested ${tokens.points}. The input or output tokens must be reduced (max_tokens, n) in order to run successfully.`), final: true };
+      }
+      return { error: new GatewayError('gateway_rate_limited', `Rate limit reached for tokens per min (TPM) for this key: Limit ${limit}, Requested ${tokens.points}`, { retryAfterSeconds: tokens.retryAfterMs / 1_000 }), final: false };
     }
     return undefined;
   }
