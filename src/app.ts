@@ -52,7 +52,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
   const routes = new RouteTable(config);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled);
-  const limits = await createLimits(config, telemetry, logger);
+  const limits = await createLimits(config, telemetry, logger, prices);
 
   const stages: StageSet = {
     observe: observeStage(telemetry, logger),

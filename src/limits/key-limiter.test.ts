@@ -5,6 +5,7 @@ import { MemoryStore } from '../state/memory.js';
 import { DailyBudget } from './budget.js';
 import { KeyLimiter } from './key-limiter.js';
 import { WindowLimit } from './limiters.js';
+import { PriceTable } from '../usage/pricing.js';
 
 const recorder = new Proxy({}, { get: () => () => undefined }) as Recorder;
 
@@ -13,7 +14,7 @@ function limiter(): { limiter: KeyLimiter; store: MemoryStore; rpm: WindowLimit;
   const rpm = new WindowLimit(store.counters, 'rpm', 10, 60_000);
   const tpm = new WindowLimit(store.counters, 'tpm', 10_000, 60_000);
   const budget = new DailyBudget(store.counters, 1);
-  return { limiter: new KeyLimiter('team-a', { rpm, tpm, budget }, recorder, 4_096), store, rpm, tpm, budget };
+  return { limiter: new KeyLimiter('team-a', { rpm, tpm, budget }, recorder, { defaultMaxTokens: 4_096, prices: new PriceTable({ 'gpt-4o-mini': { input: 100, output: 400 } }) }), store, rpm, tpm, budget };
 }
 
 function context(request: Partial<ParsedRequest> | undefined): RequestContext {
@@ -58,5 +59,21 @@ describe('KeyLimiter', () => {
     expect(admission.headers['x-should-retry']).toBe('false');
     expect((await rpm.take('team-a', 0)).state.remaining).toBe(10);
     expect((await tpm.take('team-a', 0)).state.remaining).toBe(10_000);
+  });
+
+  it('reserves the prompt cost estimate against the budget and settles it to the real cost, or to 0 for a failed call', async () => {
+    const { limiter: keyLimiter, budget } = limiter();
+    // 4,000 bytes: 1,000 estimated prompt tokens at $100 per million.
+    const ok = context({});
+    const admission = await keyLimiter.admit(ok);
+    expect(admission.spend?.micros).toBe(100_000);
+    expect(await budget.spent('team-a')).toBeCloseTo(0.1, 9);
+    ok.costUsd = 0.25;
+    await keyLimiter.settle(admission, ok);
+    expect(await budget.spent('team-a')).toBeCloseTo(0.25, 9);
+
+    const failed = context({});
+    await keyLimiter.settle(await keyLimiter.admit(failed), failed);
+    expect(await budget.spent('team-a')).toBeCloseTo(0.25, 9);
   });
 });
