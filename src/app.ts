@@ -21,6 +21,7 @@ import { modelsStage } from './server/models-endpoint.js';
 import { forwardStage } from './upstream/forward-stage.js';
 import { Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
+import { unpricedStage } from './usage/unpriced-stage.js';
 import { usageStage } from './usage/usage-stage.js';
 import { validateStage } from './validation/validate-stage.js';
 
@@ -58,8 +59,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     observe: observeStage(telemetry, logger),
     auth: authStage(keys),
     validate: validateStage(config.server.maxBodyBytes),
+    unpriced: config.pricing.onUnpriced === 'reject' ? unpricedStage(prices) : undefined,
     limits: limits.stage,
-    usage: usageStage(prices),
+    usage: usageStage(prices, telemetry),
     route: routeStage(routes),
     forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled }),
     passthrough: passthrough.stage(),

@@ -129,6 +129,7 @@ export const configSchema = z
       .strictObject({
         file: z.string().optional().describe('YAML price list replacing the bundled config/pricing.yaml.'),
         models: z.record(z.string(), modelPriceSchema).default({}).describe('Per-model prices (USD per million tokens) added to or overriding the list.'),
+        onUnpriced: z.enum(['allow', 'reject']).default('allow').describe('A call whose routed model has no price: `allow` serves it (it costs nothing in budgets; counted in breakwater_unpriced_requests_total, logged once per model); `reject` refuses it with 403 `model_not_priced` before any upstream call.'),
       })
       .prefault({})
       .describe('Prices for cost accounting.'),

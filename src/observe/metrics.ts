@@ -47,6 +47,7 @@ export class Metrics {
   private readonly circuit: Gauge;
   private readonly tokens: Counter;
   private readonly cost: Counter;
+  private readonly unpriced: Counter;
   private readonly streamOutcomes: Counter;
   private readonly rejections: Counter;
   private readonly queue: Gauge;
@@ -76,6 +77,7 @@ export class Metrics {
     this.circuit = gauge('breakwater_circuit_state', 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', ['upstream']);
     this.tokens = counter('breakwater_tokens_total', 'Tokens in disjoint buckets (input excludes cached, output excludes reasoning).', ['model', 'upstream', 'key', 'type', 'usage_source']);
     this.cost = counter('breakwater_cost_usd_total', 'Cost in USD at the configured prices.', ['model', 'upstream', 'key', 'usage_source']);
+    this.unpriced = counter('breakwater_unpriced_requests_total', 'Calls served that could not be priced (no price for the model): they cost nothing in cost metrics and budgets.', ['model']);
     this.streamOutcomes = counter('breakwater_stream_outcomes_total', 'How streamed answers ended.', ['model', 'upstream', 'outcome']);
     this.rejections = counter('breakwater_ratelimit_rejections_total', "Requests refused by the gateway's own limits.", ['key', 'limit']);
     this.queue = gauge('breakwater_queue_depth', 'Requests waiting for a concurrency slot.', ['key']);
@@ -157,6 +159,10 @@ export class Metrics {
 
   upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void {
     if (Number.isFinite(remaining)) this.upstreamRemaining.set({ upstream, resource }, remaining);
+  }
+
+  unpricedCall(model: string): void {
+    this.unpriced.inc({ model: this.models.of(model) });
   }
 
   budgetState(key: string, spentUsd: number, limitUsd: number): void {

@@ -30,5 +30,7 @@ export interface Recorder {
   queueDepth(keyName: string, depth: number): void;
   upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void;
   budgetState(keyName: string, spentUsd: number, limitUsd: number): void;
+  /** A call was served that could not be priced: `model` is the one asked of the upstream. */
+  unpricedCall(model: string): void;
   stateStoreUp(up: boolean): void;
 }
