@@ -40,11 +40,18 @@ export async function createLimits(config: Config, recorder: Recorder, log: Limi
     const gate = concurrency === undefined
       ? undefined
       : new ConcurrencyGate({
+          key: `concurrency:${key.name}`,
           limit: concurrency,
           maxQueue: config.limits.queueLength,
+          leases: store.leases,
+          leaseTtlMs: config.limits.concurrencyLeaseTtlMs,
           onDepth: (depth) => recorder.queueDepth(key.name, depth),
+          onWaited: (seconds) => recorder.queueWaited(key.name, seconds),
           onRefused: () => recorder.rateLimited(key.name, 'concurrency'),
+          onLeaseLost: () => log.warn({ key: key.name, lease_ttl_ms: config.limits.concurrencyLeaseTtlMs }, 'limits: a concurrency slot expired while its request ran (stalled past its TTL, or shared state lost it)'),
         });
+    // Dashboards see every limited key's queue from the start, not only once it first queues.
+    if (gate !== undefined) recorder.queueDepth(key.name, 0);
     if (counters !== undefined || gate !== undefined) keys.set(key.name, { counters, gate });
   }
   const stage = limitStage({

@@ -136,6 +136,10 @@ export class Telemetry implements Recorder {
     this.metrics.queueDepth(keyName, depth);
   }
 
+  queueWaited(keyName: string, seconds: number): void {
+    this.metrics.queueWaited(keyName, seconds);
+  }
+
   upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void {
     this.metrics.upstreamRateLimitRemaining(upstream, resource, remaining);
   }

@@ -37,7 +37,7 @@ describe('when a request reserves more tokens than its key may use in a minute',
 
   it('then the official SDK does not retry the refusal', async () => {
     const client = new OpenAI({ baseURL: gw.baseURL, apiKey: 'sk-team-a', maxRetries: 3, timeout: 10_000 });
-    const before = (await waitForAccessLines(gw, 0)).length;
+    const before = (await waitForAccessLines(gw, 3)).length; // the three requests above
     // The SDK settles only after its last retry: one access line means it sent the request once.
     await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 50_000 })).rejects.toMatchObject({ status: 429 });
     expect(await waitForAccessLines(gw, before + 1)).toHaveLength(before + 1);
