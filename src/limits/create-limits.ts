@@ -48,7 +48,7 @@ export async function createLimits(config: Config, recorder: Recorder, log: Limi
           onDepth: (depth) => recorder.queueDepth(key.name, depth),
           onWaited: (seconds) => recorder.queueWaited(key.name, seconds),
           onRefused: () => recorder.rateLimited(key.name, 'concurrency'),
-          onLeaseLost: () => log.warn({ key: key.name, lease_ttl_ms: config.limits.concurrencyLeaseTtlMs }, 'limits: a concurrency slot expired while its request ran (stalled past its TTL, or shared state lost it)'),
+          onLeasesLost: (count) => log.warn({ key: key.name, slots: count, lease_ttl_ms: config.limits.concurrencyLeaseTtlMs }, 'limits: concurrency slots expired while their requests ran (a stall past their TTL, or a shared-state outage); they no longer count until those requests end'),
         });
     // Dashboards see every limited key's queue from the start, not only once it first queues.
     if (gate !== undefined) recorder.queueDepth(key.name, 0);

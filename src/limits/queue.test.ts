@@ -10,7 +10,7 @@ function gate(limit: number, maxQueue: number, leases: Leases = new MemoryStore(
   const depths: number[] = [];
   const waits: number[] = [];
   const refused = { count: 0 };
-  const options = { key: 'k', limit, maxQueue, leases, leaseTtlMs, onDepth: (d: number) => depths.push(d), onWaited: (s: number) => waits.push(s), onRefused: () => (refused.count += 1), onLeaseLost: () => undefined };
+  const options = { key: 'k', limit, maxQueue, leases, leaseTtlMs, onDepth: (d: number) => depths.push(d), onWaited: (s: number) => waits.push(s), onRefused: () => (refused.count += 1), onLeasesLost: () => undefined };
   return { gate: new ConcurrencyGate(options), depths, waits, refused };
 }
 

@@ -40,8 +40,8 @@ export interface GateOptions {
   readonly onWaited: (seconds: number) => void;
   /** A request was refused: queue full or waited too long. */
   readonly onRefused: () => void;
-  /** A held slot's lease had expired when renewed (a stall longer than its TTL, or shared state lost it). */
-  readonly onLeaseLost: () => void;
+  /** Held slots whose leases had expired when renewed (a stall longer than their TTL, or shared state lost them). */
+  readonly onLeasesLost: (count: number) => void;
 }
 
 /**
@@ -186,10 +186,13 @@ export class ConcurrencyGate {
   }
 
   private async renewAll(): Promise<void> {
+    let lost = 0;
     await Promise.all([...this.held].map(async (id) => {
+      // A store error is not a verdict: try again next round.
       const renewed = await this.options.leases.renew(this.options.key, id, this.options.leaseTtlMs).catch(() => true);
-      if (!renewed && this.held.delete(id)) this.options.onLeaseLost();
+      if (!renewed && this.held.delete(id)) lost += 1;
     }));
+    if (lost > 0) this.options.onLeasesLost(lost);
     if (this.held.size === 0) this.stopRenewing();
   }
 
