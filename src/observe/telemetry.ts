@@ -28,6 +28,7 @@ export interface TelemetryOptions {
 
 /** Unpriced model names warned about once each; a client can send endless names, so the set is bounded. */
 const MAX_UNPRICED_WARNED = 1_000;
+const MAX_LOGGED_MODEL_CHARS = 256;
 
 /** The Recorder: turns domain verbs into metrics, spans (when tracing is configured) and the access log. */
 export class Telemetry implements Recorder {
@@ -152,8 +153,10 @@ export class Telemetry implements Recorder {
     this.metrics.stateStoreUp(up);
   }
 
-  unpricedCall(model: string): void {
-    this.metrics.unpricedCall(model);
+  unpricedCall(asked: string): void {
+    this.metrics.unpricedCall(asked);
+    // A client picks the name: the log gets a bounded number of bounded names.
+    const model = asked.slice(0, MAX_LOGGED_MODEL_CHARS);
     if (this.unpricedWarned.has(model) || this.unpricedWarned.size > MAX_UNPRICED_WARNED) return;
     this.unpricedWarned.add(model);
     if (this.unpricedWarned.size > MAX_UNPRICED_WARNED) {
