@@ -20,6 +20,7 @@ import { forwardStage } from './upstream/forward-stage.js';
 import { Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
 import { WebSocketRelay } from './upstream/websocket.js';
+import { unpricedStage } from './usage/unpriced-stage.js';
 import { usageStage } from './usage/usage-stage.js';
 import { validateStage } from './validation/validate-stage.js';
 
@@ -52,14 +53,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const routes = new RouteTable(config);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled);
   const websockets = new WebSocketRelay(upstreams.defaultUpstream, keys.enabled);
-  const limits = await createLimits(config, telemetry, logger);
+  const limits = await createLimits(config, telemetry, logger, prices);
 
   const stages: StageSet = {
     observe: observeStage(telemetry, logger),
     auth: authStage(keys),
     validate: validateStage(config.server.maxBodyBytes),
+    unpriced: config.pricing.onUnpriced === 'reject' ? unpricedStage(prices) : undefined,
     limits: limits.stage,
-    usage: usageStage(prices),
+    usage: usageStage(prices, telemetry),
     route: routeStage(routes),
     forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes }),
     passthrough: passthrough.stage(),

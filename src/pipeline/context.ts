@@ -18,6 +18,8 @@ export interface ParsedRequest {
   /** The client itself asked for the stream usage chunk (`stream_options.include_usage`). */
   readonly clientAskedUsage: boolean;
   readonly maxTokens: number | undefined;
+  /** Completions generated per request: `n`, or `best_of` when larger (legacy completions); 1 when absent. */
+  readonly choices: number;
   readonly temperature: number | undefined;
 }
 
@@ -95,7 +97,8 @@ export interface RequestContext {
   traceparent: string | undefined;
   /**
    * The key's own `x-ratelimit-*` headers, set on every answer (they win over the upstream's for the
-   * same resource). Absent for keys without rpm/tpm. Writer: limits.
+   * same resource). Absent for keys without rpm/tpm. On a refusal no retry can cure (a request larger
+   * than the key's tpm) also `x-should-retry: false`, which the OpenAI SDKs obey. Writer: limits.
    */
   rateLimitHeaders?: Readonly<Record<string, string>>;
 }

@@ -5,6 +5,8 @@ export interface StageSet {
   readonly observe: Stage;
   readonly auth: Stage;
   readonly validate: Stage;
+  /** Present only under `pricing.onUnpriced: reject`. */
+  readonly unpriced?: Stage | undefined;
   readonly limits: Stage;
   readonly usage: Stage;
   readonly route: Stage;
@@ -14,12 +16,17 @@ export interface StageSet {
 }
 
 /**
- * THE ordered list. A request is parsed, authenticated, limited and routed once, then forwarded
- * (one or more attempts). `usage` sits inside `limits` so that usage and cost are final before
- * limits settle on the way out; `observe` is first so it sees every outcome and finalizes once.
+ * THE ordered list. A request is parsed, authenticated, routed and limited once, then forwarded
+ * (one or more attempts). `route` comes before `limits`: an unroutable model or an unpriced target
+ * is refused before it costs the key anything, and the budget reservation prices the routed target.
+ * `usage` sits inside `limits` so that usage and cost are final before limits settle on the way
+ * out; `observe` is first so it sees every outcome and finalizes once.
  */
 export function llmStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.validate, stages.limits, stages.usage, stages.route, stages.forward];
+  const { observe, auth, validate, route, unpriced, limits, usage, forward } = stages;
+  return unpriced === undefined
+    ? [observe, auth, validate, route, limits, usage, forward]
+    : [observe, auth, validate, route, unpriced, limits, usage, forward];
 }
 
 /** Other `/v1/*` paths: opaque, streamed straight through, still authenticated, logged, metered and traced. */
