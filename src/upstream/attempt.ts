@@ -3,6 +3,7 @@ import type { ErrorClass } from '../errors/classes.js';
 import { classifyThrown, classifyUpstreamStatus, upstreamErrorCode } from '../errors/classify.js';
 import { AttemptTimeout, timedChildSignal } from '../resilience/deadlines.js';
 import { parseRetryHint } from '../resilience/retry-policy.js';
+import { decodedBody } from './decode.js';
 import type { Upstream, UpstreamRegistry, UpstreamRequest, UpstreamResponse } from './pools.js';
 
 /** Error bodies are small; a larger one is cut (and then passed through as far as read). */
@@ -50,13 +51,15 @@ export async function runAttempt(registry: UpstreamRegistry, upstream: Upstream,
   response.body.once('close', firstByte.clear);
   if (response.statusCode < 400) return response;
   let body: Buffer;
+  const plain = decodedBody(response.headers, response.body);
   try {
-    body = await readCapped(response.body, ERROR_BODY_CAP);
+    body = await readCapped(plain.body, ERROR_BODY_CAP);
   } catch (error) {
     throw new AttemptFailure(classifyThrown(request.signal.aborted ? request.signal.reason : error), { cause: error });
   }
   const errorClass = classifyUpstreamStatus(response.statusCode, upstreamErrorCode(body)) ?? 'upstream_5xx';
-  throw new AttemptFailure(errorClass, { status: response.statusCode, headers: response.headers, body });
+  const headers = plain.decoded ? { ...response.headers, 'content-encoding': undefined } : response.headers;
+  throw new AttemptFailure(errorClass, { status: response.statusCode, headers, body });
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number): Promise<Buffer> {

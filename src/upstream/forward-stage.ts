@@ -13,6 +13,7 @@ import type { RetryBudget } from '../resilience/retry-budget.js';
 import { AttemptFailure, runAttempt } from './attempt.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { UpstreamRegistry, UpstreamResponse } from './pools.js';
+import { decodedBody } from './decode.js';
 import { relayBody } from './relay.js';
 import { bodyForTarget, type PreparedBody } from './request-body.js';
 
@@ -134,7 +135,9 @@ async function tryTarget(deps: ForwardDeps, ctx: RequestContext, target: RouteTa
 async function commit(ctx: RequestContext, response: UpstreamResponse, prepared: PreparedBody, signal: AbortSignal, deps: ForwardDeps, upstream: string): Promise<void> {
   const { res, result } = ctx;
   recordUpstreamRateLimits(deps.recorder, upstream, response.headers);
-  const headers = clientResponseHeaders(response.headers, prepared.injectedUsage);
+  const plain = decodedBody(response.headers, response.body);
+  const headers = clientResponseHeaders(response.headers, prepared.injectedUsage || plain.decoded);
+  if (plain.decoded) delete headers['content-encoding'];
   Object.assign(headers, ctx.rateLimitHeaders);
   headers['x-request-id'] = ctx.id;
   headers['x-breakwater-upstream'] = upstream;
@@ -142,7 +145,7 @@ async function commit(ctx: RequestContext, response: UpstreamResponse, prepared:
   result.status = response.statusCode;
   result.committed = true;
   res.writeHead(response.statusCode, headers);
-  await relayBody(ctx, response, { stripInjectedUsage: prepared.injectedUsage, signal, idleMs: deps.upstreams.get(upstream).config.timeouts.idleMs, maxEventBytes: deps.maxSseEventBytes });
+  await relayBody(ctx, response, plain.body, { stripInjectedUsage: prepared.injectedUsage, signal, idleMs: deps.upstreams.get(upstream).config.timeouts.idleMs, maxEventBytes: deps.maxSseEventBytes });
 }
 
 /** No target committed: pass the last upstream answer through, or answer with our own error. */

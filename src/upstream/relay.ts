@@ -1,19 +1,24 @@
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { classifyThrown } from '../errors/classify.js';
 import type { ErrorClass } from '../errors/classes.js';
 import { ERROR_CLASSES } from '../errors/classes.js';
 import { AttemptTimeout, DeadlineExceeded, IdleTimer } from '../resilience/deadlines.js';
 import type { RequestContext, StreamOutcome } from '../pipeline/context.js';
 import { createStreamUsageReader } from '../usage/stream-usage.js';
-import { usageFromJson, responseModelFromJson } from '../usage/extract.js';
+import { TopLevelFields } from '../usage/json-fields.js';
+import { usageFromJson } from '../usage/extract.js';
 import { responseTextFromJson } from '../usage/response-text.js';
 import { SseSplitter } from './sse.js';
 import type { UpstreamResponse } from './pools.js';
 
-/** Non-stream answers larger than this are relayed but not parsed for usage (estimated instead). */
-const JSON_USAGE_CAP = 8 * 1024 * 1024;
+/**
+ * A non-stream answer without usage has its output tokens estimated from its text, which needs the
+ * whole body: kept only up to this size. Usage itself is read from any size as the bytes pass.
+ */
+const TEXT_FALLBACK_CAP = 256 * 1024;
 
 export interface RelayOptions {
   /** We added `stream_options.include_usage`; the usage-only chunk must not reach the client. */
@@ -29,14 +34,14 @@ export interface RelayOptions {
  * Relays a committed upstream body to the client, chunk by chunk with backpressure, reading usage
  * on the way. Never throws: a failure after the commit point ends the answer and is recorded.
  */
-export async function relayBody(ctx: RequestContext, response: UpstreamResponse, options: RelayOptions): Promise<void> {
+export async function relayBody(ctx: RequestContext, response: UpstreamResponse, body: Readable, options: RelayOptions): Promise<void> {
   const contentType = response.headers['content-type'];
   const isStream = typeof contentType === 'string' && contentType.includes('text/event-stream');
-  if (isStream && ctx.operation !== undefined) await relayStream(ctx, response, options);
-  else await relayWhole(ctx, response, options);
+  if (isStream && ctx.operation !== undefined) await relayStream(ctx, body, options);
+  else await relayWhole(ctx, body, options);
 }
 
-async function relayStream(ctx: RequestContext, response: UpstreamResponse, options: RelayOptions): Promise<void> {
+async function relayStream(ctx: RequestContext, body: Readable, options: RelayOptions): Promise<void> {
   const { res, result } = ctx;
   const splitter = new SseSplitter(options.maxEventBytes);
   const reader = createStreamUsageReader(ctx.operation!, { stripInjectedUsage: options.stripInjectedUsage, collectText: true });
@@ -44,9 +49,9 @@ async function relayStream(ctx: RequestContext, response: UpstreamResponse, opti
   let failure: ErrorClass | undefined;
   // The upstream's own error event already told the client; every other failure needs ours.
   let clientTold = false;
-  const idle = idleTimer(response, options.idleMs);
+  const idle = idleTimer(body, options.idleMs);
   try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       idle.touch();
       const out = keptBytes(splitter.push(chunk), reader);
       if (out !== undefined) await write(ctx, res, out, options.signal, idle);
@@ -95,16 +100,18 @@ function keptBytes(events: ReturnType<SseSplitter['push']>, reader: ReturnType<t
   return kept.length === 0 ? undefined : Buffer.concat(kept);
 }
 
-async function relayWhole(ctx: RequestContext, response: UpstreamResponse, options: RelayOptions): Promise<void> {
+async function relayWhole(ctx: RequestContext, body: Readable, options: RelayOptions): Promise<void> {
   const { res, result } = ctx;
-  const chunks: Buffer[] = [];
+  const fields = ctx.operation === undefined ? undefined : new TopLevelFields(['usage', 'model']);
+  const kept: Buffer[] = [];
   let size = 0;
   // No idle timer of our own here: a whole (non-stream) body has no token cadence to guard, and
   // undici's bodyTimeout (= idleMs) cuts a stalled one; one timer less per request on the hot path.
   try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      if (size + chunk.length <= JSON_USAGE_CAP) chunks.push(chunk);
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      fields?.push(chunk);
       size += chunk.length;
+      if (size <= TEXT_FALLBACK_CAP) kept.push(chunk);
       await write(ctx, res, chunk, options.signal, undefined);
     }
   } catch (error) {
@@ -115,21 +122,23 @@ async function relayWhole(ctx: RequestContext, response: UpstreamResponse, optio
     return;
   }
   res.end();
-  if (ctx.operation === undefined || size > JSON_USAGE_CAP || size === 0) return;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
-  } catch {
-    return;
+  if (fields === undefined || ctx.operation === undefined) return;
+  const usage = fields.get('usage');
+  result.usage = usage === undefined ? undefined : usageFromJson(ctx.operation, { usage });
+  const model = fields.get('model');
+  result.responseModel = typeof model === 'string' && model !== '' ? model : undefined;
+  if (result.usage === undefined && size > 0 && size <= TEXT_FALLBACK_CAP) {
+    try {
+      result.deliveredText = responseTextFromJson(JSON.parse(Buffer.concat(kept, size).toString('utf8')));
+    } catch {
+      // Not JSON: nothing to estimate from.
+    }
   }
-  result.usage = usageFromJson(ctx.operation, parsed);
-  result.responseModel = responseModelFromJson(parsed);
-  if (result.usage === undefined) result.deliveredText = responseTextFromJson(parsed);
 }
 
 /** Cuts the upstream body when it goes quiet; the error it is destroyed with classifies as `timeout`. */
-function idleTimer(response: UpstreamResponse, idleMs: number): IdleTimer {
-  return new IdleTimer(idleMs, () => response.body.destroy(new AttemptTimeout('idle', idleMs)));
+function idleTimer(body: Readable, idleMs: number): IdleTimer {
+  return new IdleTimer(idleMs, () => body.destroy(new AttemptTimeout('idle', idleMs)));
 }
 
 async function write(ctx: RequestContext, res: ServerResponse, bytes: Buffer, signal: AbortSignal, idle: IdleTimer | undefined): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { estimateInputTokens, estimateTextTokens, estimateUsage } from './estimate.js';
+import { EXACT_CHARS_PER_ESTIMATE, estimateInputTokens, estimateTextTokens, estimateUsage } from './estimate.js';
 
 describe('estimateTextTokens (o200k_base)', () => {
   it('matches known gpt-tokenizer counts', () => {
@@ -25,6 +25,25 @@ describe('estimateTextTokens (o200k_base)', () => {
   // A long run without spaces is one BPE pre-token: unsliced, 256 Ki of them took ~18 s on one core.
   it('counts a 256 Ki-character run without spaces without stalling', { timeout: 10_000 }, () => {
     expect(estimateTextTokens('x'.repeat(262_144))).toBe(32_768);
+  });
+});
+
+describe('estimates of huge inputs', () => {
+  // Exact BPE over 64 Mi characters would block the event loop for seconds; past its budget an
+  // estimate extrapolates at the ratio it measured, so its cost stays bounded whatever the input.
+  it('count 2,048 embedding inputs of 32 Ki characters each in bounded time, close to the exact ratio', () => {
+    const inputs = Array.from({ length: 2_048 }, (_, i) => `document ${i}: ` + 'The quick brown fox jumps over the lazy dog. '.repeat(728));
+    const started = performance.now();
+    const estimate = estimateInputTokens('embeddings', { input: inputs });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const perInput = countTokens(inputs[0]!);
+    expect(estimate).toBeGreaterThan(perInput * 2_048 * 0.95);
+    expect(estimate).toBeLessThan(perInput * 2_048 * 1.05);
+  });
+
+  it('extrapolate output text past the budget too', () => {
+    const text = 'word '.repeat(4 * EXACT_CHARS_PER_ESTIMATE / 5);
+    expect(estimateUsage('chat', { messages: [] }, text).output).toBeGreaterThan(0.95 * countTokens(text));
   });
 });
 
