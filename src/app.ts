@@ -19,6 +19,7 @@ import { modelsStage } from './server/models-endpoint.js';
 import { forwardStage } from './upstream/forward-stage.js';
 import { Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
+import { SecretScrubber } from './upstream/secrets.js';
 import { WebSocketRelay } from './upstream/websocket.js';
 import { unpricedStage } from './usage/unpriced-stage.js';
 import { usageStage } from './usage/usage-stage.js';
@@ -43,6 +44,7 @@ const BUNDLED_PRICES = fileURLToPath(new URL('../config/pricing.yaml', import.me
 /** Composition root: builds everything from a validated Config. Wiring only, no logic. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const secrets = config.upstreams.flatMap((upstream) => (upstream.apiKey === undefined ? [] : [upstream.apiKey]));
+  const scrubber = new SecretScrubber([...secrets, ...config.upstreams.flatMap((upstream) => Object.values(upstream.headers))]);
   const logger = createLogger({ level: config.telemetry.logLevel, secrets, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
   const prices = loadPriceTable(config, BUNDLED_PRICES);
   const telemetry = new Telemetry({ logger, config, pricedModels: prices.names(), env: options.env ?? {}, secrets });
@@ -52,7 +54,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
   const routes = new RouteTable(config);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled);
-  const websockets = new WebSocketRelay(upstreams.defaultUpstream, keys.enabled);
+  const websockets = new WebSocketRelay(upstreams.defaultUpstream, keys.enabled, scrubber);
   const limits = await createLimits(config, telemetry, logger, prices);
 
   const stages: StageSet = {
@@ -63,11 +65,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     limits: limits.stage,
     usage: usageStage(prices, telemetry),
     route: routeStage(routes),
-    forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes }),
+    forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes, scrubber }),
     passthrough: passthrough.stage(),
     websocket: websockets.stage(),
   };
-  const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, keys.enabled)]);
+  const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, keys.enabled, scrubber)]);
 
   const server = new GatewayServer(
     config.server,
@@ -97,7 +99,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.info({ cut }, cut === 0 ? 'drained' : 'drain timeout: cut in-flight requests');
       breakers.shutdown();
       passthrough.close();
-      websockets.close();
       await upstreams.destroy();
       await limits.close();
       await telemetry.shutdown();

@@ -1,6 +1,8 @@
 import type { Next, RequestContext } from '../pipeline/context.js';
 import type { RouteTable } from '../routing/route-table.js';
-import { upstreamRequestHeaders } from '../upstream/headers.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SecretScrubber } from '../upstream/secrets.js';
 import type { UpstreamRegistry } from '../upstream/pools.js';
 import { sendJson } from './reply.js';
 
@@ -12,12 +14,13 @@ interface ModelEntry {
 }
 
 /** GET /v1/models: the union of the models config routes by exact name and the default upstream's own list. */
-export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gatewayKeys: boolean) {
+export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gatewayKeys: boolean, scrubber: SecretScrubber) {
   return async function models(ctx: RequestContext, _next: Next): Promise<void> {
     const upstream = upstreams.defaultUpstream;
     const listed = new Map<string, ModelEntry>();
     let upstreamStatus = 0;
     let upstreamBody: Buffer | undefined;
+    let upstreamHeaders: IncomingHttpHeaders = {};
     ctx.result.upstream = upstream.name;
     ctx.result.attempts = 1;
     try {
@@ -31,7 +34,8 @@ export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gat
         idleTimeoutMs: upstream.config.timeouts.idleMs,
       });
       upstreamStatus = response.statusCode;
-      upstreamBody = Buffer.from(await response.body.arrayBuffer());
+      upstreamHeaders = response.headers;
+      upstreamBody = scrubber.body(Buffer.from(await response.body.arrayBuffer()));
       if (upstreamStatus === 200) for (const entry of parseList(upstreamBody)) listed.set(entry.id, entry);
     } catch {
       // Unreachable upstream: answer with the configured models alone.
@@ -43,7 +47,7 @@ export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gat
     if (listed.size === 0 && upstreamStatus >= 400 && upstreamBody !== undefined) {
       // Nothing to offer and the upstream refused (e.g. a bad client key): let the client see why.
       ctx.result.status = upstreamStatus;
-      ctx.res.writeHead(upstreamStatus, { 'content-type': 'application/json', ...headers });
+      ctx.res.writeHead(upstreamStatus, { ...scrubber.headers(clientResponseHeaders(upstreamHeaders, true)), 'content-type': 'application/json', 'content-length': String(upstreamBody.length), ...headers });
       ctx.res.end(upstreamBody);
       return;
     }

@@ -15,6 +15,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { UpstreamRegistry, UpstreamResponse } from './pools.js';
 import { decodedBody } from './decode.js';
 import { relayBody } from './relay.js';
+import type { SecretScrubber } from './secrets.js';
 import { bodyForTarget, type PreparedBody } from './request-body.js';
 
 export interface ForwardDeps {
@@ -26,6 +27,8 @@ export interface ForwardDeps {
   /** Gateway keys are in use: the client's Authorization is a gateway key and never goes upstream. */
   readonly gatewayKeys: boolean;
   readonly maxSseEventBytes: number;
+  /** Configured secrets out of upstream error answers. */
+  readonly scrubber: SecretScrubber;
 }
 
 /** Gateway error code answering a final failure that has no upstream answer to pass through. */
@@ -57,7 +60,7 @@ export function forwardStage(deps: ForwardDeps) {
         previous = target;
         if (!ERROR_CLASSES[failure.errorClass].fallback || deadline.expired() || ctx.clientSignal.aborted) break;
       }
-      answerFailure(ctx, failure!);
+      answerFailure(ctx, failure!, deps.scrubber);
     } finally {
       total.clear();
     }
@@ -149,11 +152,12 @@ async function commit(ctx: RequestContext, response: UpstreamResponse, prepared:
 }
 
 /** No target committed: pass the last upstream answer through, or answer with our own error. */
-function answerFailure(ctx: RequestContext, failure: AttemptFailure): void {
+function answerFailure(ctx: RequestContext, failure: AttemptFailure, scrubber: SecretScrubber): void {
   ctx.result.errorClass = failure.errorClass;
   if (failure.status !== undefined && failure.headers !== undefined && failure.body !== undefined) {
-    const headers = clientResponseHeaders(failure.headers, false);
-    headers['content-length'] = String(failure.body.length);
+    const headers = scrubber.headers(clientResponseHeaders(failure.headers, false));
+    const body = scrubber.body(failure.body);
+    headers['content-length'] = String(body.length);
     Object.assign(headers, ctx.rateLimitHeaders);
     headers['x-request-id'] = ctx.id;
     headers['x-breakwater-upstream'] = ctx.result.upstream ?? '';
@@ -161,7 +165,7 @@ function answerFailure(ctx: RequestContext, failure: AttemptFailure): void {
     headers['x-breakwater-error'] = failure.errorClass;
     ctx.result.status = failure.status;
     ctx.res.writeHead(failure.status, headers);
-    ctx.res.end(failure.body);
+    ctx.res.end(body);
     return;
   }
   const code = CODE_FOR_CLASS[failure.errorClass] ?? 'internal_error';

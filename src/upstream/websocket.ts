@@ -1,58 +1,37 @@
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { createProxyServer, type ProxyServer } from 'http-proxy-3';
-import { classifyThrown } from '../errors/classify.js';
+import type { Duplex } from 'node:stream';
+import { classifyThrown, classifyUpstreamStatus, upstreamErrorCode } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
+import { AttemptTimeout } from '../resilience/deadlines.js';
 import { sendError } from '../server/reply.js';
-import { CLIENT_CREDENTIALS, stripsClientCredentials } from './headers.js';
+import { decodedBody } from './decode.js';
+import { CLIENT_CREDENTIALS, clientResponseHeaders, stripsClientCredentials } from './headers.js';
 import type { Upstream } from './pools.js';
+import type { SecretScrubber } from './secrets.js';
 
-/** One WebSocket session as the relay tracks it. */
-interface Session {
-  readonly ctx: RequestContext;
-  /** The client's own socket failed (reset, EPIPE): whatever follows is the client going away. */
-  clientFailed: boolean;
-}
+/** A refusal body (the upstream did not upgrade) is small; more is cut. */
+const REFUSAL_BODY_CAP = 64 * 1024;
+/** Client headers that are the connection's own, or the gateway's. */
+const NOT_FORWARDED = new Set(['host', 'content-length', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
 
 /**
- * WebSocket upgrades under /v1 (the Realtime API) to the default upstream, tunnelled by http-proxy-3
- * after the same observe, auth and limits stages as any call. A session is in flight until either
- * side closes; a socket error on either side ends that session only. The proxy's own `error` event
- * always has a listener here: without one, http-proxy-3 re-throws a client socket's ECONNRESET as an
- * uncaught exception and the whole process dies.
+ * WebSocket upgrades under /v1 (the Realtime API) to the default upstream, after the same observe,
+ * auth and limits stages as any call. The handshake is one node:http request; after the upstream's
+ * 101 the two sockets are piped both ways and the session is in flight until either closes. A
+ * socket error on either side ends that session only. An upstream that refuses the upgrade (a 401
+ * for a bad key) gets its answer passed on like any error answer: scrubbed of configured secrets.
+ * (http-proxy-3, used before, writes such an answer straight to the client socket, where the key an
+ * upstream echoes could not be removed; and it re-threw a client socket reset as an uncaught error.)
  */
 export class WebSocketRelay {
-  private readonly proxy: ProxyServer;
-  private readonly target: string;
-  private readonly sessions = new WeakMap<http.IncomingMessage, Session>();
+  private readonly transport: typeof http | typeof https;
+  private readonly stripCredentials: boolean;
 
-  constructor(private readonly upstream: Upstream, dropClientCredentials: boolean) {
-    const agentOptions = { keepAlive: false };
-    const agent = upstream.origin.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
-    this.target = (upstream.origin + upstream.basePath).replace(/^http/, 'ws');
-    this.proxy = createProxyServer({ agent, changeOrigin: true, xfwd: false, secure: true });
-    const stripCredentials = stripsClientCredentials(upstream, dropClientCredentials);
-    this.proxy.on('proxyReqWs', (proxyReq: http.ClientRequest, req: http.IncomingMessage) => {
-      if (stripCredentials) for (const name of CLIENT_CREDENTIALS) proxyReq.removeHeader(name);
-      if (upstream.credential !== undefined) proxyReq.setHeader(upstream.credential.header, upstream.credential.value);
-      for (const [name, value] of Object.entries(upstream.config.headers)) proxyReq.setHeader(name, value);
-      const session = this.sessions.get(req);
-      if (session === undefined) return;
-      proxyReq.once('upgrade', () => {
-        session.ctx.result.status = 101;
-        session.ctx.result.committed = true;
-      });
-      // Not a WebSocket endpoint: http-proxy-3 relays the upstream's HTTP answer and closes.
-      proxyReq.once('response', (res: http.IncomingMessage) => {
-        session.ctx.result.status = res.statusCode ?? 0;
-        session.ctx.result.committed = true;
-      });
-    });
-    this.proxy.on('error', (error: Error, req: http.IncomingMessage) => {
-      const session = this.sessions.get(req);
-      if (session !== undefined) this.failed(session, error);
-    });
+  constructor(private readonly upstream: Upstream, dropClientCredentials: boolean, private readonly scrubber: SecretScrubber) {
+    this.transport = upstream.origin.startsWith('https:') ? https : http;
+    this.stripCredentials = stripsClientCredentials(upstream, dropClientCredentials);
   }
 
   stage() {
@@ -61,36 +40,96 @@ export class WebSocketRelay {
 
   private relay(ctx: RequestContext): Promise<void> {
     const { socket, head } = ctx.upgrade!;
-    const session: Session = { ctx, clientFailed: false };
-    ctx.result.upstream = this.upstream.name;
-    ctx.result.attempts = 1;
+    const { result } = ctx;
+    result.upstream = this.upstream.name;
+    result.attempts = 1;
+    let clientFailed = false;
     return new Promise<void>((resolve) => {
-      // Registered before the proxy's own listener, so the proxy's error event already knows whose socket failed.
-      socket.on('error', () => (session.clientFailed = true));
+      const url = new URL(this.upstream.basePath + (ctx.req.url ?? '/').slice('/v1'.length), this.upstream.origin);
+      const request = this.transport.request(url, { method: 'GET', headers: this.requestHeaders(ctx.req), agent: false });
+      socket.on('error', () => (clientFailed = true));
       socket.once('close', () => {
-        if (session.clientFailed && ctx.result.errorClass === undefined) ctx.result.errorClass = 'client_closed';
+        if (clientFailed && result.errorClass === undefined) result.errorClass = 'client_closed';
+        request.destroy();
         resolve();
       });
-      this.sessions.set(ctx.req, session);
-      ctx.req.url = (ctx.req.url ?? '/').slice('/v1'.length) || '/';
-      this.proxy.ws(ctx.req, socket, head, { target: this.target }, (error: Error) => this.failed(session, error));
+      const connectMs = this.upstream.config.timeouts.connectMs;
+      const firstByteMs = this.upstream.config.timeouts.firstByteMs;
+      request.setTimeout(connectMs + firstByteMs, () => request.destroy(new AttemptTimeout('first_byte', firstByteMs)));
+      request.on('upgrade', (answer: IncomingMessage, upstreamSocket: Duplex, upstreamHead: Buffer) => {
+        result.status = 101;
+        result.committed = true;
+        request.setTimeout(0);
+        this.tunnel(socket, head, answer, upstreamSocket, upstreamHead, (error) => {
+          if (result.errorClass === undefined) result.errorClass = clientFailed ? 'client_closed' : classifyThrown(error);
+        });
+      });
+      request.on('response', (answer: IncomingMessage) => void this.passRefusal(ctx, answer));
+      request.on('error', (error: Error) => {
+        if (result.committed || clientFailed || socket.destroyed) {
+          if (result.errorClass === undefined) result.errorClass = clientFailed ? 'client_closed' : classifyThrown(error);
+          return;
+        }
+        const errorClass = classifyThrown(error);
+        sendError(ctx, new GatewayError(errorClass === 'timeout' ? 'timeout' : 'upstream_unreachable', `upstream "${this.upstream.name}" did not accept the WebSocket`, { cause: error }));
+      });
+      request.end();
     });
   }
 
-  /** Records how a session failed; before the upgrade, the client still gets a reply. */
-  private failed(session: Session, error: Error): void {
-    const { ctx } = session;
-    if (ctx.result.errorClass !== undefined) return;
-    const errorClass = session.clientFailed ? 'client_closed' : classifyThrown(error);
-    if (ctx.result.committed || session.clientFailed) {
-      ctx.result.errorClass = errorClass;
-      return;
+  private requestHeaders(req: IncomingMessage): http.OutgoingHttpHeaders {
+    const out: http.OutgoingHttpHeaders = {};
+    for (const name in req.headers) {
+      if (NOT_FORWARDED.has(name) || name.startsWith('x-breakwater-')) continue;
+      if (this.stripCredentials && CLIENT_CREDENTIALS.has(name)) continue;
+      out[name] = req.headers[name];
     }
-    // Written synchronously: http-proxy-3 ends the socket right after this callback, once it is flushed.
-    sendError(ctx, new GatewayError(errorClass === 'timeout' ? 'timeout' : 'upstream_unreachable', `upstream "${this.upstream.name}" is unreachable`, { cause: error }));
+    for (const [name, value] of Object.entries(this.upstream.config.headers)) out[name.toLowerCase()] = value;
+    if (this.upstream.credential !== undefined) out[this.upstream.credential.header] = this.upstream.credential.value;
+    return out;
   }
 
-  close(): void {
-    this.proxy.close();
+  /** After the 101: the upstream's handshake headers to the client, then bytes both ways until either side closes. */
+  private tunnel(client: Duplex, clientHead: Buffer, answer: IncomingMessage, upstream: Duplex, upstreamHead: Buffer, failed: (error: Error) => void): void {
+    const lines = ['HTTP/1.1 101 Switching Protocols'];
+    const raw = answer.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) lines.push(`${raw[i]}: ${this.scrubber.text(raw[i + 1]!)}`);
+    client.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (upstreamHead.length > 0) client.write(upstreamHead);
+    if (clientHead.length > 0) upstream.write(clientHead);
+    upstream.on('error', failed);
+    upstream.once('close', () => client.destroy());
+    client.once('close', () => upstream.destroy());
+    upstream.pipe(client);
+    client.pipe(upstream);
+  }
+
+  /** The upstream answered the handshake without upgrading: its status and body, secrets removed, then close. */
+  private async passRefusal(ctx: RequestContext, answer: IncomingMessage): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of decodedBody(answer.headers, answer).body as AsyncIterable<Buffer>) {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= REFUSAL_BODY_CAP) break;
+      }
+    } catch {
+      // A refusal cut short is still passed on as far as it was read.
+    }
+    const body = this.scrubber.body(Buffer.concat(chunks));
+    ctx.result.errorClass = classifyUpstreamStatus(answer.statusCode ?? 502, upstreamErrorCode(body));
+    const headers = this.scrubber.headers(clientResponseHeaders(answer.headers, true));
+    delete headers['content-encoding'];
+    headers['content-length'] = String(body.length);
+    headers['x-request-id'] = ctx.id;
+    headers['x-breakwater-upstream'] = this.upstream.name;
+    headers['x-breakwater-attempts'] = '1';
+    headers.connection = 'close';
+    ctx.result.status = answer.statusCode ?? 502;
+    ctx.result.committed = true;
+    if (ctx.res.headersSent || ctx.res.destroyed) return;
+    ctx.res.writeHead(ctx.result.status, headers);
+    ctx.res.end(body);
   }
 }
