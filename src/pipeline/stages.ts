@@ -21,7 +21,10 @@ export function llmStages(stages: StageSet): Stage[] {
   return [stages.observe, stages.auth, stages.validate, stages.limits, stages.usage, stages.route, stages.forward];
 }
 
-/** Other `/v1/*` paths: opaque, streamed straight through, still authenticated, logged, metered and traced. */
+/**
+ * Other `/v1/*` paths: opaque, streamed straight through, still authenticated, limited (rpm and
+ * concurrency), logged, metered and traced.
+ */
 export function passthroughStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.passthrough];
+  return [stages.observe, stages.auth, stages.limits, stages.passthrough];
 }

@@ -42,6 +42,8 @@ export class Passthrough {
       if (ctx !== undefined) {
         ctx.result.status = proxyRes.statusCode ?? 0;
         ctx.result.committed = true;
+        // The key's own rate-limit headers win over the upstream's, as on understood calls.
+        if (ctx.rateLimitHeaders !== undefined) Object.assign(proxyRes.headers, ctx.rateLimitHeaders);
       }
       // A body cut mid-way must not look complete to the client.
       proxyRes.once('aborted', () => res.destroy());
