@@ -21,6 +21,7 @@ import { modelsStage } from './server/models-endpoint.js';
 import { forwardStage } from './upstream/forward-stage.js';
 import { Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
+import { passthroughPolicyStage } from './tenancy/passthrough-policy.js';
 import { usageStage } from './usage/usage-stage.js';
 import { validateStage } from './validation/validate-stage.js';
 
@@ -63,6 +64,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     route: routeStage(routes),
     forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled }),
     passthrough: passthrough.stage(),
+    passthroughPolicy: passthroughPolicyStage(config.keys),
   };
   const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, keys.enabled)]);
 

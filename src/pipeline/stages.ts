@@ -10,6 +10,8 @@ export interface StageSet {
   readonly route: Stage;
   readonly forward: Stage;
   readonly passthrough: Stage;
+  /** `keys[].passthrough`: may this key call this path at all. */
+  readonly passthroughPolicy: Stage;
 }
 
 /**
@@ -23,8 +25,9 @@ export function llmStages(stages: StageSet): Stage[] {
 
 /**
  * Other `/v1/*` paths: opaque, streamed straight through, still authenticated, limited (rpm and
- * concurrency), logged, metered and traced.
+ * concurrency), logged, metered and traced. The policy refuses before limits so a refused path costs
+ * the key nothing.
  */
 export function passthroughStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.limits, stages.passthrough];
+  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.passthrough];
 }
