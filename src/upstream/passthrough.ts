@@ -5,7 +5,7 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { classifyThrown } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
-import { CLIENT_CREDENTIALS, stripsClientCredentials } from './headers.js';
+import { CLIENT_BILLING_SELECTORS, CLIENT_CREDENTIALS, stripsClientCredentials } from './headers.js';
 import type { Upstream } from './pools.js';
 
 /** The path below `/v1`, which the proxy appends to the upstream's base URL. */
@@ -32,7 +32,10 @@ export class Passthrough {
     const stripCredentials = stripsClientCredentials(upstream, dropClientCredentials);
     const setCredentials = (proxyReq: http.ClientRequest): void => {
       if (stripCredentials) for (const name of CLIENT_CREDENTIALS) proxyReq.removeHeader(name);
-      if (upstream.credential !== undefined) proxyReq.setHeader(upstream.credential.header, upstream.credential.value);
+      if (upstream.credential !== undefined) {
+        for (const name of CLIENT_BILLING_SELECTORS) proxyReq.removeHeader(name);
+        proxyReq.setHeader(upstream.credential.header, upstream.credential.value);
+      }
       for (const [name, value] of Object.entries(upstream.config.headers)) proxyReq.setHeader(name, value);
     };
     this.proxy.on('proxyReq', setCredentials);
