@@ -12,22 +12,28 @@ export interface StageSet {
   readonly passthrough: Stage;
   /** `keys[].passthrough`: may this key call this path at all. */
   readonly passthroughPolicy: Stage;
+  /** Passthrough calls on an object another key created: 404 before the upstream. */
+  readonly ownership: Stage;
+  /** Stored responses and chat completions belong to the key that made them. */
+  readonly storedAnswers: Stage;
 }
 
 /**
  * THE ordered list. A request is parsed, authenticated, limited and routed once, then forwarded
  * (one or more attempts). `usage` sits inside `limits` so that usage and cost are final before
  * limits settle on the way out; `observe` is first so it sees every outcome and finalizes once.
+ * `storedAnswers` sits innermost but for routing, so a stored answer's owner is recorded as soon as
+ * the answer ends, before anything else on the way out.
  */
 export function llmStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.validate, stages.limits, stages.usage, stages.route, stages.forward];
+  return [stages.observe, stages.auth, stages.validate, stages.limits, stages.usage, stages.storedAnswers, stages.route, stages.forward];
 }
 
 /**
  * Other `/v1/*` paths: opaque, streamed straight through, still authenticated, limited (rpm and
- * concurrency), logged, metered and traced. The policy refuses before limits so a refused path costs
- * the key nothing.
+ * concurrency), logged, metered and traced. The policy refuses before limits, so a refused path costs
+ * the key nothing; ownership checks after limits, so probing ids is rate limited like any call.
  */
 export function passthroughStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.passthrough];
+  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.ownership, stages.passthrough];
 }

@@ -5,8 +5,29 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { classifyThrown } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
-import { CLIENT_BILLING_SELECTORS, CLIENT_CREDENTIALS, stripsClientCredentials } from './headers.js';
+import { CLIENT_BILLING_SELECTORS, CLIENT_CREDENTIALS, clientResponseHeaders, stripsClientCredentials } from './headers.js';
 import type { Upstream } from './pools.js';
+
+/** Answers read whole before the client gets them are small JSON (an object, a list page); past this, refused. */
+const READ_ANSWER_CAP = 16 * 1024 * 1024;
+
+/**
+ * Reads, and may rewrite, the few passthrough answers another concern must see before the client
+ * does (tenancy: the `id` of a created object, a list to filter). Every other answer streams through.
+ */
+export interface AnswerReader {
+  /** This request's answer is read whole first. */
+  reads(ctx: RequestContext): boolean;
+  /** The body the client gets (the same buffer when unchanged); throws a GatewayError to answer with instead. */
+  rewrite(ctx: RequestContext, status: number, body: Buffer): Promise<Buffer>;
+}
+
+interface InFlight {
+  readonly ctx: RequestContext;
+  readonly reads: boolean;
+  /** Ends the request with an error, before anything was sent to the client. */
+  readonly fail: (error: unknown) => void;
+}
 
 /** The path below `/v1`, which the proxy appends to the upstream's base URL. */
 function belowV1(url: string | undefined): string {
@@ -21,9 +42,9 @@ function belowV1(url: string | undefined): string {
 export class Passthrough {
   private readonly proxy: ProxyServer;
   private readonly target: string;
-  private readonly inFlight = new WeakMap<http.IncomingMessage, RequestContext>();
+  private readonly inFlight = new WeakMap<http.IncomingMessage, InFlight>();
 
-  constructor(private readonly upstream: Upstream, dropClientCredentials: boolean) {
+  constructor(private readonly upstream: Upstream, dropClientCredentials: boolean, private readonly answers: AnswerReader | undefined = undefined) {
     const isHttps = upstream.origin.startsWith('https:');
     const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: upstream.config.pool.connections, timeout: upstream.config.pool.keepAliveTimeoutMs };
     const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
@@ -38,11 +59,20 @@ export class Passthrough {
       }
       for (const [name, value] of Object.entries(upstream.config.headers)) proxyReq.setHeader(name, value);
     };
-    this.proxy.on('proxyReq', setCredentials);
+    this.proxy.on('proxyReq', (proxyReq: http.ClientRequest, req: http.IncomingMessage) => {
+      setCredentials(proxyReq);
+      // An answer the gateway reads must come uncompressed.
+      if (this.inFlight.get(req)?.reads === true) proxyReq.setHeader('accept-encoding', 'identity');
+    });
     this.proxy.on('proxyReqWs', setCredentials);
     this.proxy.on('proxyRes', (proxyRes: http.IncomingMessage, req: http.IncomingMessage, res: http.ServerResponse) => {
-      const ctx = this.inFlight.get(req);
-      if (ctx !== undefined) {
+      const flight = this.inFlight.get(req);
+      if (flight?.reads === true) {
+        void this.answerRead(flight, proxyRes);
+        return;
+      }
+      if (flight !== undefined) {
+        const { ctx } = flight;
         ctx.result.status = proxyRes.statusCode ?? 0;
         ctx.result.committed = true;
         // The key's own rate-limit headers win over the upstream's, as on understood calls.
@@ -68,9 +98,10 @@ export class Passthrough {
       res.setHeader('x-request-id', ctx.id);
       res.setHeader('x-breakwater-upstream', this.upstream.name);
       res.setHeader('x-breakwater-attempts', '1');
-      this.inFlight.set(req, ctx);
+      const reads = this.answers?.reads(ctx) === true;
+      this.inFlight.set(req, { ctx, reads, fail: reject });
       res.once('close', () => resolve());
-      this.proxy.web(req, res, { target: this.target }, (error: Error) => {
+      this.proxy.web(req, res, { target: this.target, selfHandleResponse: reads }, (error: Error) => {
         result.errorClass = classifyThrown(error);
         if (res.headersSent) {
           res.destroy();
@@ -83,6 +114,26 @@ export class Passthrough {
     });
   }
 
+  /** Reads a whole (small) answer, lets the reader rewrite it, then sends it; nothing is sent before. */
+  private async answerRead(flight: InFlight, proxyRes: http.IncomingMessage): Promise<void> {
+    const { ctx } = flight;
+    const status = proxyRes.statusCode ?? 502;
+    try {
+      const body = await this.answers!.rewrite(ctx, status, await readCapped(proxyRes));
+      const headers = clientResponseHeaders(proxyRes.headers, true);
+      headers['content-length'] = String(body.length);
+      Object.assign(headers, ctx.rateLimitHeaders);
+      ctx.result.status = status;
+      ctx.result.committed = true;
+      ctx.res.writeHead(status, headers);
+      ctx.res.end(body);
+    } catch (error) {
+      proxyRes.destroy();
+      if (!(error instanceof GatewayError)) ctx.result.errorClass = classifyThrown(error);
+      flight.fail(error instanceof GatewayError ? error : new GatewayError('upstream_unreachable', `upstream "${this.upstream.name}" failed while answering`, { cause: error }));
+    }
+  }
+
   /** WebSocket upgrade (e.g. /v1/realtime), already authenticated by the caller. */
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     req.url = belowV1(req.url);
@@ -92,4 +143,15 @@ export class Passthrough {
   close(): void {
     this.proxy.close();
   }
+}
+
+async function readCapped(proxyRes: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of proxyRes as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > READ_ANSWER_CAP) throw new GatewayError('upstream_error', `the upstream answer is larger than ${READ_ANSWER_CAP} bytes, too large to check whose objects it holds`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }

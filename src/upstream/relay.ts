@@ -7,7 +7,7 @@ import { ERROR_CLASSES } from '../errors/classes.js';
 import { AttemptTimeout, DeadlineExceeded, IdleTimer } from '../resilience/deadlines.js';
 import type { RequestContext, StreamOutcome } from '../pipeline/context.js';
 import { createStreamUsageReader } from '../usage/stream-usage.js';
-import { usageFromJson, responseModelFromJson } from '../usage/extract.js';
+import { usageFromJson, responseIdFromJson, responseModelFromJson } from '../usage/extract.js';
 import { responseTextFromJson } from '../usage/response-text.js';
 import { SseSplitter } from './sse.js';
 import type { UpstreamResponse } from './pools.js';
@@ -73,6 +73,7 @@ async function relayStream(ctx: RequestContext, response: UpstreamResponse, opti
   }
   result.usage = reader.usage;
   result.responseModel = reader.responseModel;
+  result.responseId = reader.responseId;
   result.deliveredText = reader.deliveredText;
   result.streamOutcome = outcome;
   if (failure !== undefined) {
@@ -122,6 +123,7 @@ async function relayWhole(ctx: RequestContext, response: UpstreamResponse, optio
   }
   result.usage = usageFromJson(ctx.operation, parsed);
   result.responseModel = responseModelFromJson(parsed);
+  result.responseId = responseIdFromJson(parsed);
   if (result.usage === undefined) result.deliveredText = responseTextFromJson(parsed);
 }
 

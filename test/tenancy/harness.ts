@@ -88,3 +88,12 @@ export function expectNotFound(answer: Answer): void {
     class: 'invalid_request',
   });
 }
+
+/** Polls until `check` resolves true (for hooks, where expect.poll is not allowed). */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
