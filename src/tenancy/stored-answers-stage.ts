@@ -14,7 +14,9 @@ export function storedAnswersStage(owners: Ownership, enabled: boolean, log: Own
     if (!enabled || ctx.request === undefined) return next();
     const { json } = ctx.request;
     const key = ctx.principal.name;
-    if (ctx.operation === 'responses') await assertOwnsReferences(owners, json, key);
+    if (ctx.operation === 'responses' && (json['previous_response_id'] !== undefined || json['conversation'] !== undefined)) {
+      await assertOwnsReferences(owners, json, key);
+    }
     const family = storedFamily(ctx.operation, json);
     await next();
     const id = ctx.result.responseId;

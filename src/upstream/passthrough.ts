@@ -120,6 +120,7 @@ export class Passthrough {
     const status = proxyRes.statusCode ?? 502;
     try {
       const body = await this.answers!.rewrite(ctx, status, await readCapped(proxyRes));
+      if (ctx.res.destroyed) return;
       const headers = clientResponseHeaders(proxyRes.headers, true);
       headers['content-length'] = String(body.length);
       Object.assign(headers, ctx.rateLimitHeaders);

@@ -84,3 +84,13 @@ describe('when a path is below an owned family but is not an object', () => {
     expect(upstreamCalls(fake, '/responses/input_tokens')).toBe(1);
   });
 });
+
+describe('when a key calls another method on a whole collection', () => {
+  it('then it is refused with 403 passthrough_denied: it would touch every key\'s objects', async () => {
+    const before = upstreamCalls(fake, '/files');
+    const refused = await call(gw, KEY_A, 'DELETE', '/files');
+    expect(refused.status).toBe(403);
+    expect(refused.json.error?.code).toBe('passthrough_denied');
+    expect(upstreamCalls(fake, '/files')).toBe(before);
+  });
+});
