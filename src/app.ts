@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
-import { authenticate, authStage } from './auth/auth-stage.js';
+import { authStage } from './auth/auth-stage.js';
 import { KeyStore } from './auth/key-store.js';
 import { loadPriceTable } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -11,7 +9,7 @@ import { observeStage } from './observe/observe-stage.js';
 import { Telemetry } from './observe/telemetry.js';
 import { createLimits } from './limits/create-limits.js';
 import { compose } from './pipeline/compose.js';
-import { llmStages, passthroughStages, type StageSet } from './pipeline/stages.js';
+import { llmStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
 import { Breakers } from './resilience/breakers.js';
 import { RetryBudget } from './resilience/retry-budget.js';
 import { routeStage } from './routing/route-stage.js';
@@ -21,10 +19,12 @@ import { modelsStage } from './server/models-endpoint.js';
 import { forwardStage } from './upstream/forward-stage.js';
 import { Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
+import { WebSocketRelay } from './upstream/websocket.js';
 import { Ownership } from './tenancy/ownership.js';
 import { PassthroughOwnership } from './tenancy/passthrough-ownership.js';
 import { passthroughPolicyStage } from './tenancy/passthrough-policy.js';
 import { storedAnswersStage } from './tenancy/stored-answers-stage.js';
+import { unpricedStage } from './usage/unpriced-stage.js';
 import { usageStage } from './usage/usage-stage.js';
 import { validateStage } from './validation/validate-stage.js';
 
@@ -55,7 +55,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const breakers = new Breakers(config.upstreams, (upstream, state) => telemetry.circuitChanged(upstream, state));
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
   const routes = new RouteTable(config);
-  const limits = await createLimits(config, telemetry, logger);
+  const websockets = new WebSocketRelay(upstreams.defaultUpstream, keys.enabled);
+  const limits = await createLimits(config, telemetry, logger, prices);
   const owners = new Ownership(limits.store);
   const ownership = new PassthroughOwnership(owners, keys.enabled, logger);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled, ownership);
@@ -64,11 +65,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     observe: observeStage(telemetry, logger),
     auth: authStage(keys),
     validate: validateStage(config.server.maxBodyBytes),
+    unpriced: config.pricing.onUnpriced === 'reject' ? unpricedStage(prices) : undefined,
     limits: limits.stage,
-    usage: usageStage(prices),
+    usage: usageStage(prices, telemetry),
     route: routeStage(routes),
-    forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled }),
+    forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes }),
     passthrough: passthrough.stage(),
+    websocket: websockets.stage(),
     passthroughPolicy: passthroughPolicyStage(config.keys),
     ownership: ownership.stage(),
     storedAnswers: storedAnswersStage(owners, keys.enabled, logger),
@@ -86,15 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         return { ready: shared.ready, detail: { upstreams: breakers.states(), state: shared.state } };
       },
       metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
-      upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        try {
-          authenticate(keys, req.url, req.headers);
-        } catch {
-          socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-          return;
-        }
-        passthrough.upgrade(req, socket, head);
-      },
+      upgrade: compose(websocketStages(stages)),
     },
     logger,
   );
@@ -111,6 +106,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.info({ cut }, cut === 0 ? 'drained' : 'drain timeout: cut in-flight requests');
       breakers.shutdown();
       passthrough.close();
+      websockets.close();
       await upstreams.destroy();
       await limits.close();
       await telemetry.shutdown();

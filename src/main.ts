@@ -8,6 +8,9 @@ import { createRedactor } from './observe/logger.js';
 
 /* The CLI: the only file that touches process.* (args, env, signals, exit). */
 
+/** After drainTimeoutMs: time for cut requests to settle and telemetry to flush before the process is ended regardless. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 const USAGE = `breakwater [--config FILE] [--port N]   start the gateway (zero-config without a file)
 breakwater hash-key [KEY]                 print the sha256 hash of a gateway key for config (reads stdin without KEY)
 breakwater --help | --version`;
@@ -49,6 +52,11 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    // Whatever hangs (a socket that ignores its close, an exporter that never answers), the process still exits.
+    setTimeout(() => {
+      process.stderr.write(`breakwater: shutdown did not finish within drainTimeoutMs + ${SHUTDOWN_GRACE_MS} ms; exiting\n`);
+      process.exit(1);
+    }, config.server.drainTimeoutMs + SHUTDOWN_GRACE_MS).unref();
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {

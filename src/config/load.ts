@@ -61,11 +61,17 @@ function formatIssues(error: z.ZodError, schema: z.ZodType): string[] {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
         const suggestion = suggestKey(schema, issue.path, key);
-        return `${[...issue.path, key].join('.')}: unknown key${suggestion === undefined ? '' : `, did you mean "${suggestion}"?`}`;
+        return `${pathOf([...issue.path, key])}: unknown key${suggestion === undefined ? '' : `, did you mean "${suggestion}"?`}`;
       });
     }
-    return [`${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`];
+    return [`${pathOf(issue.path)}: ${issue.message}`];
   });
+}
+
+/** `a.b.0.c`; a key that is not a plain name shows as a JSON string (colons escaped), so every line still reads `path: reason`. */
+function pathOf(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((segment) => (typeof segment === 'string' && !/^[\w-]+$/.test(segment) ? JSON.stringify(segment).replaceAll(':', '\\u003a') : String(segment))).join('.');
 }
 
 /** Validates an already-parsed config object; throws ConfigError listing every violation. */

@@ -57,7 +57,7 @@ const routeSchema = z.strictObject({
 const limitsSchema = z.strictObject({
   rpm: positiveInt.optional().describe('Requests per minute.'),
   tpm: positiveInt.optional().describe('Tokens per minute (reserved from an estimate, settled to real usage).'),
-  concurrency: positiveInt.optional().describe('Concurrent requests; more wait in the queue.'),
+  concurrency: positiveInt.optional().describe('Concurrent requests, across all replicas sharing state; more wait in the queue.'),
   dailyBudgetUsd: z.number().positive().optional().describe('Spend per UTC day in USD.'),
 });
 
@@ -91,6 +91,7 @@ export const configSchema = z
         requestTimeoutMs: positiveInt.default(120_000).describe('Deadline for a client to send its whole request body.'),
         keepAliveTimeoutMs: positiveInt.default(65_000).describe('Idle keep-alive time of client connections.'),
         maxConnections: positiveInt.default(10_000).describe('Client connections held at once; more are refused.'),
+        maxSseEventBytes: positiveInt.default(1024 * 1024).describe('Largest single SSE event an upstream may send; a larger (or endless) one ends the stream as upstream_truncated.'),
       })
       .prefault({})
       .describe('HTTP listener.'),
@@ -117,7 +118,8 @@ export const configSchema = z
       .strictObject({
         queueLength: nonNegativeInt.default(100).describe('Requests per key that may wait for a concurrency slot.'),
         queueTimeoutMs: positiveInt.default(30_000).describe('Longest wait in the queue before 429.'),
-        defaultMaxTokens: positiveInt.default(4_096).describe('Output tokens reserved against tpm when the request sets no max_tokens.'),
+        defaultMaxTokens: positiveInt.default(4_096).describe('Output tokens reserved against tpm (per completion, times `n`) when the request sets no max_tokens.'),
+        concurrencyLeaseTtlMs: z.number().int().min(1_000).default(30_000).describe('A concurrency slot is a lease in shared state, renewed every third of this while its request runs: a replica that dies holding slots frees them after at most this long.'),
       })
       .prefault({})
       .describe('Behaviour of per-key limits.'),
@@ -133,6 +135,7 @@ export const configSchema = z
       .strictObject({
         file: z.string().optional().describe('YAML price list replacing the bundled config/pricing.yaml.'),
         models: z.record(z.string(), modelPriceSchema).default({}).describe('Per-model prices (USD per million tokens) added to or overriding the list.'),
+        onUnpriced: z.enum(['allow', 'reject']).default('allow').describe('A call whose routed model has no price: `allow` serves it (it costs nothing in budgets; counted in breakwater_unpriced_requests_total, logged once per model); `reject` refuses it with 403 `model_not_priced` before any upstream call.'),
       })
       .prefault({})
       .describe('Prices for cost accounting.'),

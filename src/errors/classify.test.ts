@@ -110,7 +110,7 @@ describe('the table', () => {
   it('has exactly the classes of the contract', () => {
     expect([...ERROR_CLASS_NAMES].sort()).toEqual([
       'auth', 'budget_exceeded', 'circuit_open', 'client_closed', 'content_filter', 'context_length', 'gateway_rate_limited',
-      'internal', 'invalid_request', 'network', 'policy', 'rate_limited', 'timeout', 'upstream_5xx',
+      'internal', 'invalid_request', 'network', 'policy', 'rate_limited', 'timeout', 'unavailable', 'upstream_5xx',
     ]);
   });
 

@@ -31,6 +31,7 @@ const ERRNO_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClas
   ['UND_ERR_CLOSED', 'network'],
   ['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'network'],
   ['EOPENBREAKER', 'circuit_open'],
+  ['BW_SSE_EVENT_TOO_LARGE', 'upstream_5xx'],
   ['UND_ERR_ABORTED', 'client_closed'],
   ['ABORT_ERR', 'client_closed'],
   ['ERR_CLIENT_CLOSED', 'client_closed'],

@@ -26,9 +26,21 @@ export function secondsToUtcMidnight(at: Date): number {
   return Math.max(1, Math.ceil((next - at.getTime()) / 1_000));
 }
 
+/** A call's estimated cost, taken from the day's spend before the call, to settle after it. */
+export interface SpendReservation {
+  readonly admitted: boolean;
+  /** USD spent today, this reservation included when admitted. */
+  readonly spentUsd: number;
+  readonly counterKey: string;
+  readonly micros: number;
+  readonly windowStart: number;
+}
+
 /**
- * Daily spend per key per UTC day. Checked before a call (spent >= budget refuses), charged with
- * the accounted cost after it; calls already in flight may overshoot the budget by their own cost.
+ * Daily spend per key per UTC day. A call reserves its estimated cost before it runs and is
+ * refused once spent plus reserved reaches the budget (the store's `below` rule), then settles to
+ * its real cost. Parallel calls thus overshoot by at most their own unreserved cost (mostly
+ * output), not by whole calls as with a check-then-charge.
  */
 export class DailyBudget {
   private readonly spec: WindowSpec;
@@ -43,15 +55,31 @@ export class DailyBudget {
     return state.used / MICRO;
   }
 
-  /** Adds a call's cost; resolves with today's new total in USD. */
-  async charge(key: string, usd: number, now = new Date()): Promise<number> {
-    const micros = Math.ceil(usd * MICRO);
-    if (!(micros > 0)) return this.spent(key, now);
-    const state = await guarded(() => this.counters.adjust(this.keyOf(key, now), micros, this.spec));
+  /** Takes `estimateUsd` from today's spend while spend is below the budget; refused counts nothing. */
+  async reserve(key: string, estimateUsd: number, now = new Date()): Promise<SpendReservation> {
+    const counterKey = this.keyOf(key, now);
+    const micros = toMicros(estimateUsd);
+    const state = await guarded(() => this.counters.take(counterKey, micros, this.spec, 'below'));
+    return { admitted: state.admitted, spentUsd: state.used / MICRO, counterKey, micros, windowStart: state.windowStart };
+  }
+
+  /** Moves a reservation to the call's real cost (0 for a call that failed); resolves with the day's new total in USD. */
+  async settle(reservation: SpendReservation, costUsd: number): Promise<number> {
+    const delta = toMicros(costUsd) - reservation.micros;
+    const state = await guarded(() =>
+      delta >= 0
+        ? this.counters.adjust(reservation.counterKey, delta, this.spec)
+        : this.counters.adjust(reservation.counterKey, delta, this.spec, reservation.windowStart));
     return state.used / MICRO;
   }
 
   private keyOf(key: string, now: Date): string {
     return `spend:${key}:${utcDay(now)}`;
   }
+}
+
+/** Whole micro-dollars, rounded up: a cheap call still costs > 0. */
+function toMicros(usd: number): number {
+  const micros = Math.ceil(usd * MICRO);
+  return micros > 0 ? micros : 0;
 }

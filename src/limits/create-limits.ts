@@ -3,6 +3,7 @@ import type { Recorder } from '../observe/recorder.js';
 import type { RequestContext, Stage } from '../pipeline/context.js';
 import { MemoryStore } from '../state/memory.js';
 import type { StateStore, StoreHealth } from '../state/store.js';
+import type { PriceTable } from '../usage/pricing.js';
 import { DailyBudget } from './budget.js';
 import { KeyLimiter } from './key-limiter.js';
 import { limitStage, type KeyLimits } from './limit-stage.js';
@@ -25,7 +26,7 @@ export interface Limits {
 }
 
 /** Builds the state store and every key's counters and gate from config, once at start. */
-export async function createLimits(config: Config, recorder: Recorder, log: LimitsLog): Promise<Limits> {
+export async function createLimits(config: Config, recorder: Recorder, log: LimitsLog, prices: PriceTable): Promise<Limits> {
   const store = await createStore(config, recorder, log);
   const keys = new Map<string, KeyLimits>();
   for (const key of config.keys) {
@@ -36,16 +37,23 @@ export async function createLimits(config: Config, recorder: Recorder, log: Limi
           rpm: rpm === undefined ? undefined : new WindowLimit(store.counters, 'rpm', rpm, 60_000),
           tpm: tpm === undefined ? undefined : new WindowLimit(store.counters, 'tpm', tpm, 60_000),
           budget: dailyBudgetUsd === undefined ? undefined : new DailyBudget(store.counters, dailyBudgetUsd),
-        }, recorder, config.limits.defaultMaxTokens)
+        }, recorder, { defaultMaxTokens: config.limits.defaultMaxTokens, prices })
       : undefined;
     const gate = concurrency === undefined
       ? undefined
       : new ConcurrencyGate({
+          key: `concurrency:${key.name}`,
           limit: concurrency,
           maxQueue: config.limits.queueLength,
+          leases: store.leases,
+          leaseTtlMs: config.limits.concurrencyLeaseTtlMs,
           onDepth: (depth) => recorder.queueDepth(key.name, depth),
+          onWaited: (seconds) => recorder.queueWaited(key.name, seconds),
           onRefused: () => recorder.rateLimited(key.name, 'concurrency'),
+          onLeasesLost: (count) => log.warn({ key: key.name, slots: count, lease_ttl_ms: config.limits.concurrencyLeaseTtlMs }, 'limits: concurrency slots expired while their requests ran (a stall past their TTL, or a shared-state outage); they no longer count until those requests end'),
         });
+    // Dashboards see every limited key's queue from the start, not only once it first queues.
+    if (gate !== undefined) recorder.queueDepth(key.name, 0);
     if (counters !== undefined || gate !== undefined) keys.set(key.name, { counters, gate });
   }
   const stage = limitStage({

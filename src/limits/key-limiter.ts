@@ -1,17 +1,23 @@
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Recorder } from '../observe/recorder.js';
 import type { RequestContext } from '../pipeline/context.js';
-import type { DailyBudget } from './budget.js';
-import { secondsToUtcMidnight } from './budget.js';
+import type { PriceTable } from '../usage/pricing.js';
+import { secondsToUtcMidnight, type DailyBudget, type SpendReservation } from './budget.js';
 import { rateLimitHeaders, type WindowState } from './headers.js';
 import type { Taken, WindowLimit } from './limiters.js';
-import { reservedTokens, usedTokens } from './reservation.js';
+import { promptTokens, reservedTokens, usedTokens } from './reservation.js';
 
 /** Counters of one key; any of them may be absent. */
 export interface KeyCounters {
   readonly rpm: WindowLimit | undefined;
   readonly tpm: WindowLimit | undefined;
   readonly budget: DailyBudget | undefined;
+}
+
+export interface KeyLimiterOptions {
+  readonly defaultMaxTokens: number;
+  /** Input prices, for the budget reservation's cost estimate. */
+  readonly prices: PriceTable;
 }
 
 /** What a request took on admission, to settle or give back when it ends. */
@@ -21,79 +27,105 @@ export interface Admission {
   readonly rejection: GatewayError | undefined;
   readonly requests: Taken | undefined;
   readonly tokens: Taken | undefined;
+  readonly spend: SpendReservation | undefined;
+}
+
+interface Refusal {
+  readonly error: GatewayError;
+  /** No retry can cure it: the answer says `x-should-retry: false`. */
+  readonly final: boolean;
 }
 
 /**
- * Admission against the shared counters of one key: budget check, one request, a token
+ * Admission against the shared counters of one key: one request, a token reservation and a spend
  * reservation, all sent at once (one store round trip of latency). A refusal by any of them gives
  * back what the others took, so refused requests cost the key nothing.
  */
 export class KeyLimiter {
-  constructor(readonly name: string, private readonly counters: KeyCounters, private readonly recorder: Recorder, private readonly defaultMaxTokens: number) {}
+  constructor(readonly name: string, private readonly counters: KeyCounters, private readonly recorder: Recorder, private readonly options: KeyLimiterOptions) {}
 
   async admit(ctx: RequestContext): Promise<Admission> {
     const { rpm, tpm, budget } = this.counters;
-    const reserve = tpm === undefined ? 0 : reservedTokens({
-      operation: ctx.operation,
-      bodyBytes: ctx.body.length,
-      maxTokens: ctx.request?.maxTokens,
-      defaultMaxTokens: this.defaultMaxTokens,
-      tpm: tpm.limit,
-    });
-    const [spent, requests, tokens] = await Promise.allSettled([
-      budget?.spent(this.name),
+    // Passthrough has no parsed body: it counts as a request; its tokens and cost are unknown.
+    const understood = ctx.request !== undefined && ctx.operation !== undefined;
+    const [requests, tokens, spend] = await Promise.allSettled([
       rpm?.take(this.name, 1),
-      tpm?.take(this.name, reserve),
+      understood ? tpm?.take(this.name, this.tokensToReserve(ctx)) : undefined,
+      understood ? budget?.reserve(this.name, this.costToReserve(ctx)) : undefined,
     ]);
-    const failed = [spent, requests, tokens].find((r) => r.status === 'rejected');
     const took = {
       requests: requests.status === 'fulfilled' ? requests.value : undefined,
       tokens: tokens.status === 'fulfilled' ? tokens.value : undefined,
+      spend: spend.status === 'fulfilled' ? spend.value : undefined,
     };
+    const failed = [requests, tokens, spend].find((r) => r.status === 'rejected');
     if (failed !== undefined) {
-      await this.giveBackAll(took.requests, took.tokens).catch(() => undefined);
+      await this.giveBackAll(took).catch(() => undefined);
       throw failed.reason;
     }
-    const rejection = this.rejection(spent.status === 'fulfilled' ? spent.value : undefined, took.requests, took.tokens);
-    if (rejection !== undefined) {
-      await this.giveBackAll(took.requests, took.tokens);
-      return { headers: this.headers(took.requests, took.tokens, true), rejection, requests: undefined, tokens: undefined };
+    if (took.spend !== undefined) this.recorder.budgetState(this.name, took.spend.spentUsd, budget!.limitUsd);
+    const refusal = this.refusal(took);
+    if (refusal !== undefined) {
+      await this.giveBackAll(took);
+      const headers = this.headers(took.requests, took.tokens, true);
+      // The OpenAI SDKs read this header: a request that can never fit is not worth their retries.
+      if (refusal.final) headers['x-should-retry'] = 'false';
+      return { headers, rejection: refusal.error, requests: undefined, tokens: undefined, spend: undefined };
     }
     return { headers: this.headers(took.requests, took.tokens, false), rejection: undefined, ...took };
   }
 
   /** A request refused after admission (queue full or timed out): give back what it took. */
   async refund(admission: Admission): Promise<void> {
-    await this.giveBackAll(admission.requests, admission.tokens);
+    await this.giveBackAll(admission);
   }
 
-  /** The request is over: move the token reservation to real usage and charge its cost. */
+  /** The request is over: move the reservations to real usage and cost. */
   async settle(admission: Admission, ctx: RequestContext): Promise<void> {
     const { tpm, budget } = this.counters;
     const work: Array<Promise<unknown>> = [];
     if (tpm !== undefined && admission.tokens !== undefined) work.push(tpm.settle(this.name, admission.tokens, usedTokens(ctx.usage)));
-    if (budget !== undefined && ctx.costUsd !== undefined && ctx.costUsd > 0) {
-      work.push(budget.charge(this.name, ctx.costUsd).then((total) => this.recorder.budgetState(this.name, total, budget.limitUsd)));
+    if (budget !== undefined && admission.spend !== undefined) {
+      work.push(budget.settle(admission.spend, ctx.costUsd ?? 0).then((total) => this.recorder.budgetState(this.name, total, budget.limitUsd)));
     }
     await Promise.all(work);
   }
 
-  private rejection(spent: number | undefined, requests: Taken | undefined, tokens: Taken | undefined): GatewayError | undefined {
-    const budget = this.counters.budget;
-    if (budget !== undefined && spent !== undefined) {
-      this.recorder.budgetState(this.name, spent, budget.limitUsd);
-      if (spent >= budget.limitUsd) {
-        this.recorder.rateLimited(this.name, 'budget');
-        return new GatewayError('budget_exceeded', `Daily budget of $${budget.limitUsd} for this key is used up ($${spent.toFixed(4)} spent); it resets at 00:00 UTC`, { retryAfterSeconds: secondsToUtcMidnight(new Date()) });
-      }
+  private tokensToReserve(ctx: RequestContext): number {
+    return reservedTokens({
+      operation: ctx.operation!,
+      bodyBytes: ctx.body.length,
+      maxTokens: ctx.request!.maxTokens,
+      choices: ctx.request!.choices,
+      defaultMaxTokens: this.options.defaultMaxTokens,
+    });
+  }
+
+  /** The prompt's cost estimate (the tpm estimate's tokens at the model's input price); 0 for a model without a price. */
+  private costToReserve(ctx: RequestContext): number {
+    const model = ctx.plan[0]?.model ?? ctx.request!.model;
+    const price = this.options.prices.lookup(model);
+    return price === undefined ? 0 : (promptTokens(ctx.body.length) * price.input) / 1_000_000;
+  }
+
+  private refusal(took: { requests: Taken | undefined; tokens: Taken | undefined; spend: SpendReservation | undefined }): Refusal | undefined {
+    const { requests, tokens, spend } = took;
+    if (spend !== undefined && !spend.admitted) {
+      this.recorder.rateLimited(this.name, 'budget');
+      const limitUsd = this.counters.budget!.limitUsd;
+      return { error: new GatewayError('budget_exceeded', `Daily budget of $${limitUsd} for this key is used up ($${spend.spentUsd.toFixed(4)} spent or reserved by calls in flight); it resets at 00:00 UTC`, { retryAfterSeconds: secondsToUtcMidnight(new Date()) }), final: false };
     }
     if (requests !== undefined && !requests.admitted) {
       this.recorder.rateLimited(this.name, 'rpm');
-      return new GatewayError('gateway_rate_limited', `Rate limit reached for requests: limit ${requests.state.limit} per minute for this key`, { retryAfterSeconds: requests.state.resetMs / 1_000 });
+      return { error: new GatewayError('gateway_rate_limited', `Rate limit reached for requests: limit ${requests.state.limit} per minute for this key`, { retryAfterSeconds: requests.retryAfterMs / 1_000 }), final: false };
     }
     if (tokens !== undefined && !tokens.admitted) {
       this.recorder.rateLimited(this.name, 'tpm');
-      return new GatewayError('gateway_rate_limited', `Rate limit reached for tokens: limit ${tokens.state.limit} per minute for this key, ${tokens.points} requested`, { retryAfterSeconds: tokens.state.resetMs / 1_000 });
+      const { limit } = tokens.state;
+      if (tokens.points > limit) {
+        return { error: new GatewayError('gateway_rate_limited', `Request too large for this key on tokens per min (TPM): Limit ${limit}, Requested ${tokens.points}. The input or output tokens must be reduced (max_tokens, n) in order to run successfully.`), final: true };
+      }
+      return { error: new GatewayError('gateway_rate_limited', `Rate limit reached for tokens per min (TPM) for this key: Limit ${limit}, Requested ${tokens.points}`, { retryAfterSeconds: tokens.retryAfterMs / 1_000 }), final: false };
     }
     return undefined;
   }
@@ -108,11 +140,13 @@ export class KeyLimiter {
     return rateLimitHeaders(shown(requests), shown(tokens));
   }
 
-  private async giveBackAll(requests: Taken | undefined, tokens: Taken | undefined): Promise<void> {
-    const work: Array<Promise<void>> = [];
-    // A refused take counted nothing; an admitted one is returned when another counter refused.
+  /** A refused take counted nothing; an admitted one is returned when another counter refused. */
+  private async giveBackAll(took: { requests: Taken | undefined; tokens: Taken | undefined; spend: SpendReservation | undefined }): Promise<void> {
+    const { requests, tokens, spend } = took;
+    const work: Array<Promise<unknown>> = [];
     if (requests?.admitted === true) work.push(this.counters.rpm!.giveBack(this.name, requests.points, requests.windowStart));
     if (tokens?.admitted === true) work.push(this.counters.tpm!.giveBack(this.name, tokens.points, tokens.windowStart));
+    if (spend?.admitted === true) work.push(this.counters.budget!.settle(spend, 0));
     await Promise.all(work);
   }
 }

@@ -8,6 +8,8 @@ export interface Taken {
   readonly points: number;
   readonly state: WindowState;
   readonly windowStart: number;
+  /** Refused: ms until the window can admit these points, counting the windows a carried debt still needs. */
+  readonly retryAfterMs: number;
 }
 
 /** The store could not answer and no stand-in is configured (failClosed). */
@@ -32,13 +34,13 @@ export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
 export class WindowLimit {
   private readonly spec: WindowSpec;
 
-  constructor(private readonly counters: Counters, private readonly name: string, readonly limit: number, windowMs: number) {
+  constructor(private readonly counters: Counters, private readonly name: string, readonly limit: number, private readonly windowMs: number) {
     this.spec = { limit, windowMs };
   }
 
   async take(key: string, points: number): Promise<Taken> {
     const state = await guarded(() => this.counters.take(this.keyOf(key), points, this.spec, 'fits'));
-    return { admitted: state.admitted, points, state: this.stateOf(state), windowStart: state.windowStart };
+    return { admitted: state.admitted, points, state: this.stateOf(state), windowStart: state.windowStart, retryAfterMs: this.retryAfterMs(state, points) };
   }
 
   /** Returns points to the window they were taken from; once that window is over there is nothing to return them to. */
@@ -58,6 +60,13 @@ export class WindowLimit {
     const difference = used - taken.points;
     if (difference > 0) await this.charge(key, difference);
     else await this.giveBack(key, -difference, taken.windowStart);
+  }
+
+  /** Each roll-over pays back `limit`: the points fit once enough windows have rolled. */
+  private retryAfterMs(state: StoreWindow, points: number): number {
+    const excess = state.used + points - this.limit;
+    if (excess <= 0) return 0;
+    return state.resetMs + (Math.ceil(excess / this.limit) - 1) * this.windowMs;
   }
 
   private keyOf(key: string): string {

@@ -9,19 +9,27 @@ import type { Operation, TokenUsage } from '../usage/types.js';
 export const BYTES_PER_TOKEN = 4;
 
 export interface ReservationInput {
-  readonly operation: Operation | undefined;
+  readonly operation: Operation;
   readonly bodyBytes: number;
   readonly maxTokens: number | undefined;
+  /** Completions asked for (`n`, `best_of`): each may produce `maxTokens`. */
+  readonly choices: number;
   readonly defaultMaxTokens: number;
-  /** The key's tpm: a reservation never exceeds a whole window, or it could never be admitted. */
-  readonly tpm: number;
 }
 
-/** Tokens reserved against tpm before the call: input estimate + the most output the request may produce. */
+/** The prompt's token estimate: body bytes / 4, rounded up. */
+export function promptTokens(bodyBytes: number): number {
+  return Math.ceil(bodyBytes / BYTES_PER_TOKEN);
+}
+
+/**
+ * Tokens reserved against tpm before the call: the prompt estimate plus the most output the request
+ * may produce, times the completions it asks for. Never capped: a reservation larger than the key's
+ * whole tpm is refused up front, or a huge `max_tokens` or `n` would walk around the limit.
+ */
 export function reservedTokens(input: ReservationInput): number {
-  const prompt = Math.ceil(input.bodyBytes / BYTES_PER_TOKEN);
-  const output = input.operation === 'embeddings' ? 0 : Math.max(0, Math.floor(input.maxTokens ?? input.defaultMaxTokens));
-  return Math.max(1, Math.min(input.tpm, prompt + output));
+  const perChoice = input.operation === 'embeddings' ? 0 : Math.max(0, Math.floor(input.maxTokens ?? input.defaultMaxTokens));
+  return Math.max(1, promptTokens(input.bodyBytes) + perChoice * Math.max(1, input.choices));
 }
 
 /** Tokens a finished request really used (every bucket; no usage, e.g. a failed call: nothing). */

@@ -12,6 +12,8 @@ import type { ModelLabels } from './model-labels.js';
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
 /** First tokens arrive from ~100 ms (small models) to a minute (reasoning models thinking first). */
 const TTFT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60];
+/** Time queued for a concurrency slot: a few ms when a slot frees at once, up to limits.queueTimeoutMs (30 s by default). */
+const QUEUE_WAIT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 /** Our own share of a request: sub-millisecond when healthy; the top buckets catch event-loop stalls. */
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
@@ -47,9 +49,11 @@ export class Metrics {
   private readonly circuit: Gauge;
   private readonly tokens: Counter;
   private readonly cost: Counter;
+  private readonly unpriced: Counter;
   private readonly streamOutcomes: Counter;
   private readonly rejections: Counter;
   private readonly queue: Gauge;
+  private readonly queueWait: Histogram;
   private readonly inflight: Gauge;
   private readonly budgetSpent: Gauge;
   private readonly budgetLimit: Gauge;
@@ -76,9 +80,11 @@ export class Metrics {
     this.circuit = gauge('breakwater_circuit_state', 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', ['upstream']);
     this.tokens = counter('breakwater_tokens_total', 'Tokens in disjoint buckets (input excludes cached, output excludes reasoning).', ['model', 'upstream', 'key', 'type', 'usage_source']);
     this.cost = counter('breakwater_cost_usd_total', 'Cost in USD at the configured prices.', ['model', 'upstream', 'key', 'usage_source']);
+    this.unpriced = counter('breakwater_unpriced_requests_total', 'Calls served that could not be priced (no price for the model): they cost nothing in cost metrics and budgets.', ['model']);
     this.streamOutcomes = counter('breakwater_stream_outcomes_total', 'How streamed answers ended.', ['model', 'upstream', 'outcome']);
     this.rejections = counter('breakwater_ratelimit_rejections_total', "Requests refused by the gateway's own limits.", ['key', 'limit']);
     this.queue = gauge('breakwater_queue_depth', 'Requests waiting for a concurrency slot.', ['key']);
+    this.queueWait = new Histogram({ name: 'breakwater_queue_wait_seconds', help: 'Time requests spent queued for a concurrency slot (served, timed out or gone); requests served at once are not observed.', labelNames: ['key'], buckets: QUEUE_WAIT_BUCKETS, registers });
     this.inflight = gauge('breakwater_inflight_requests', 'Upstream attempts in flight (streams until their end).', ['upstream']);
     this.budgetSpent = gauge('breakwater_budget_spent_usd', "USD spent today (UTC) by the key, against its daily budget.", ['key']);
     this.budgetLimit = gauge('breakwater_budget_limit_usd', "The key's daily budget in USD.", ['key']);
@@ -155,8 +161,16 @@ export class Metrics {
     this.queue.set({ key }, depth);
   }
 
+  queueWaited(key: string, seconds: number): void {
+    this.queueWait.observe({ key }, seconds);
+  }
+
   upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void {
     if (Number.isFinite(remaining)) this.upstreamRemaining.set({ upstream, resource }, remaining);
+  }
+
+  unpricedCall(model: string): void {
+    this.unpriced.inc({ model: this.models.of(model) });
   }
 
   budgetState(key: string, spentUsd: number, limitUsd: number): void {

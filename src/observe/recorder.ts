@@ -28,7 +28,11 @@ export interface Recorder {
   circuitChanged(upstream: string, state: CircuitState): void;
   rateLimited(keyName: string, limit: 'rpm' | 'tpm' | 'concurrency' | 'budget'): void;
   queueDepth(keyName: string, depth: number): void;
+  /** A request left the concurrency queue (served, timed out or gone) after waiting `seconds`. */
+  queueWaited(keyName: string, seconds: number): void;
   upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void;
   budgetState(keyName: string, spentUsd: number, limitUsd: number): void;
+  /** A call was served that could not be priced: `model` is the one asked of the upstream. */
+  unpricedCall(model: string): void;
   stateStoreUp(up: boolean): void;
 }

@@ -26,6 +26,10 @@ export interface TelemetryOptions {
   readonly defaultMetrics?: boolean;
 }
 
+/** Unpriced model names warned about once each; a client can send endless names, so the set is bounded. */
+const MAX_UNPRICED_WARNED = 1_000;
+const MAX_LOGGED_MODEL_CHARS = 256;
+
 /** The Recorder: turns domain verbs into metrics, spans (when tracing is configured) and the access log. */
 export class Telemetry implements Recorder {
   readonly metrics: Metrics;
@@ -34,6 +38,7 @@ export class Telemetry implements Recorder {
   private tracing: Tracing | undefined;
   /** Undefined while tracing is off: every span call is skipped, not made on a no-op. */
   private spans: SpanRecorder | undefined;
+  private readonly unpricedWarned = new Set<string>();
 
   constructor(private readonly options: TelemetryOptions) {
     const { config } = options;
@@ -132,6 +137,10 @@ export class Telemetry implements Recorder {
     this.metrics.queueDepth(keyName, depth);
   }
 
+  queueWaited(keyName: string, seconds: number): void {
+    this.metrics.queueWaited(keyName, seconds);
+  }
+
   upstreamRateLimitRemaining(upstream: string, resource: 'requests' | 'tokens', remaining: number): void {
     this.metrics.upstreamRateLimitRemaining(upstream, resource, remaining);
   }
@@ -142,6 +151,19 @@ export class Telemetry implements Recorder {
 
   stateStoreUp(up: boolean): void {
     this.metrics.stateStoreUp(up);
+  }
+
+  unpricedCall(asked: string): void {
+    this.metrics.unpricedCall(asked);
+    // A client picks the name: the log gets a bounded number of bounded names.
+    const model = asked.slice(0, MAX_LOGGED_MODEL_CHARS);
+    if (this.unpricedWarned.has(model) || this.unpricedWarned.size > MAX_UNPRICED_WARNED) return;
+    this.unpricedWarned.add(model);
+    if (this.unpricedWarned.size > MAX_UNPRICED_WARNED) {
+      this.logger.warn({ limit: MAX_UNPRICED_WARNED }, 'models without a price: too many names, no longer logging each (see breakwater_unpriced_requests_total)');
+      return;
+    }
+    this.logger.warn({ model }, 'model without a price: its calls cost nothing in budgets and cost metrics; add it to pricing.models (or set pricing.onUnpriced: reject)');
   }
 }
 

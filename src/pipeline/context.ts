@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ErrorClass } from '../errors/classes.js';
 import type { KeyLimits } from '../config/schema.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
@@ -17,6 +18,8 @@ export interface ParsedRequest {
   /** The client itself asked for the stream usage chunk (`stream_options.include_usage`). */
   readonly clientAskedUsage: boolean;
   readonly maxTokens: number | undefined;
+  /** Completions generated per request: `n`, or `best_of` when larger (legacy completions); 1 when absent. */
+  readonly choices: number;
   readonly temperature: number | undefined;
 }
 
@@ -52,6 +55,12 @@ export interface ForwardResult {
   deliveredText: string;
 }
 
+/** A WebSocket upgrade: the client's socket and the bytes read past its headers. */
+export interface Upgrade {
+  readonly socket: Duplex;
+  readonly head: Buffer;
+}
+
 /** Per-request state. Each field names its one writer. */
 export interface RequestContext {
   /** Request id (the client's `x-request-id` or a new one). Writer: server. */
@@ -66,6 +75,8 @@ export interface RequestContext {
   readonly operation: Operation | undefined;
   /** Aborted when the client goes away before the answer is complete. Writer: server. */
   readonly clientSignal: AbortSignal;
+  /** Set for a WebSocket upgrade (`res` then writes gateway replies onto its socket). Writer: server. */
+  readonly upgrade: Upgrade | undefined;
   /** Writer: auth. */
   principal: Principal;
   /** Raw body, forwarded byte for byte unless a feature must change it. Writer: validate. */
@@ -88,7 +99,8 @@ export interface RequestContext {
   traceparent: string | undefined;
   /**
    * The key's own `x-ratelimit-*` headers, set on every answer (they win over the upstream's for the
-   * same resource). Absent for keys without rpm/tpm. Writer: limits.
+   * same resource). Absent for keys without rpm/tpm. On a refusal no retry can cure (a request larger
+   * than the key's tpm) also `x-should-retry: false`, which the OpenAI SDKs obey. Writer: limits.
    */
   rateLimitHeaders?: Readonly<Record<string, string>>;
 }

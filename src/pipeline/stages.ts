@@ -5,11 +5,14 @@ export interface StageSet {
   readonly observe: Stage;
   readonly auth: Stage;
   readonly validate: Stage;
+  /** Present only under `pricing.onUnpriced: reject`. */
+  readonly unpriced?: Stage | undefined;
   readonly limits: Stage;
   readonly usage: Stage;
   readonly route: Stage;
   readonly forward: Stage;
   readonly passthrough: Stage;
+  readonly websocket: Stage;
   /** `keys[].passthrough`: may this key call this path at all. */
   readonly passthroughPolicy: Stage;
   /** Passthrough calls on an object another key created: 404 before the upstream. */
@@ -19,14 +22,19 @@ export interface StageSet {
 }
 
 /**
- * THE ordered list. A request is parsed, authenticated, limited and routed once, then forwarded
- * (one or more attempts). `usage` sits inside `limits` so that usage and cost are final before
- * limits settle on the way out; `observe` is first so it sees every outcome and finalizes once.
- * `storedAnswers` sits innermost but for routing, so a stored answer's owner is recorded as soon as
- * the answer ends, before anything else on the way out.
+ * THE ordered list. A request is parsed, authenticated, routed and limited once, then forwarded
+ * (one or more attempts). `route` comes before `limits`: an unroutable model or an unpriced target
+ * is refused before it costs the key anything, and the budget reservation prices the routed target.
+ * `usage` sits inside `limits` so that usage and cost are final before limits settle on the way
+ * out; `observe` is first so it sees every outcome and finalizes once. `storedAnswers` sits right
+ * around `forward`, so a stored answer's owner is recorded as soon as the answer ends, before
+ * anything else on the way out.
  */
 export function llmStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.validate, stages.limits, stages.usage, stages.storedAnswers, stages.route, stages.forward];
+  const { observe, auth, validate, route, unpriced, limits, usage, storedAnswers, forward } = stages;
+  return unpriced === undefined
+    ? [observe, auth, validate, route, limits, usage, storedAnswers, forward]
+    : [observe, auth, validate, route, unpriced, limits, usage, storedAnswers, forward];
 }
 
 /**
@@ -36,4 +44,9 @@ export function llmStages(stages: StageSet): Stage[] {
  */
 export function passthroughStages(stages: StageSet): Stage[] {
   return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.ownership, stages.passthrough];
+}
+
+/** WebSocket upgrades under /v1 (Realtime): authenticated and limited like any call; a session is in flight until it closes. */
+export function websocketStages(stages: StageSet): Stage[] {
+  return [stages.observe, stages.auth, stages.limits, stages.websocket];
 }

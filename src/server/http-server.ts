@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
@@ -9,9 +9,9 @@ import type { Config } from '../config/schema.js';
 import { ClientClosed } from '../errors/client-closed.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { ANONYMOUS } from '../auth/key-store.js';
-import { newForwardResult, type RequestContext } from '../pipeline/context.js';
+import { newForwardResult, type RequestContext, type Upgrade } from '../pipeline/context.js';
 import type { Operation } from '../usage/types.js';
-import { sendBareError, sendJson } from './reply.js';
+import { sendBareError, sendJson, sendRawError } from './reply.js';
 
 /** POST paths below /v1 that the gateway understands; everything else under /v1 is passed through. */
 const UNDERSTOOD: ReadonlyMap<string, Operation> = new Map<string, Operation>([
@@ -32,14 +32,19 @@ export interface ServerHandlers {
   readonly models: (ctx: RequestContext) => Promise<void>;
   readonly readiness: () => { ready: boolean; detail: Record<string, unknown> };
   readonly metrics: (accept: string | undefined) => Promise<{ contentType: string; body: string }>;
-  /** WebSocket upgrade under /v1 (authentication included). */
-  readonly upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** WebSocket upgrades under /v1: the same observe, auth and limits stages, then the tunnel. */
+  readonly upgrade: (ctx: RequestContext) => Promise<void>;
 }
+
+/** After the drain deadline cut what was left, how long their pipelines get to settle (limits, spend, access line, span). */
+const SETTLE_AFTER_CUT_MS = 5_000;
 
 /** The listener: health, metrics, the /v1 surface, and graceful drain. */
 export class GatewayServer {
   private readonly server: http.Server;
   private inFlight = 0;
+  /** Upgraded (WebSocket) sockets: the HTTP server no longer tracks them, so drain closes them itself. */
+  private readonly upgraded = new Set<Duplex>();
   private connections = 0;
   private draining = false;
   private idle: (() => void) | undefined;
@@ -64,13 +69,7 @@ export class GatewayServer {
       if (this.connections > settings.maxConnections) refuseConnection(socket);
     });
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (this.draining || !(req.url ?? '').startsWith('/v1/')) {
-        socket.destroy();
-        return;
-      }
-      this.handlers.upgrade(req, socket, head);
-    });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.handleUpgrade(req, socket, head));
   }
 
   get isDraining(): boolean {
@@ -89,16 +88,22 @@ export class GatewayServer {
     this.draining = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
-    if (this.inFlight > 0) {
-      const idle = new Promise<void>((resolve) => (this.idle = resolve));
-      const timer = setTimeout(() => this.idle?.(), timeoutMs);
-      await idle;
-      clearTimeout(timer);
-    }
+    await this.whenIdle(timeoutMs);
     const cut = this.inFlight;
     this.server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
+    // What was cut still settles (limits, spend, access line, span) before the caller closes Redis and the exporter.
+    await this.whenIdle(SETTLE_AFTER_CUT_MS);
     await closed;
     return { cut };
+  }
+
+  private async whenIdle(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0) return;
+    const idle = new Promise<void>((resolve) => (this.idle = resolve));
+    const timer = setTimeout(() => this.idle?.(), timeoutMs);
+    await idle;
+    clearTimeout(timer);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -121,22 +126,52 @@ export class GatewayServer {
       return;
     }
     const operation = req.method === 'POST' ? UNDERSTOOD.get(below) : undefined;
-    const ctx = this.newContext(req, res, id, below, operation);
-    const run = operation !== undefined ? this.handlers.llm : below === '/models' && req.method === 'GET' ? this.handlers.models : this.handlers.passthrough;
+    const ctx = this.newContext(req, res, id, below, operation, undefined);
+    const pipeline = operation !== undefined ? this.handlers.llm : below === '/models' && req.method === 'GET' ? this.handlers.models : this.handlers.passthrough;
+    this.run(pipeline, ctx);
+  }
+
+  /**
+   * A WebSocket upgrade runs the stages like any request; its gateway replies (401, 429, 503...) are
+   * written by a ServerResponse on the raw socket, which is then closed.
+   */
+  private handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const id = requestIdOf(req);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    res.once('finish', () => socket.end());
+    if (this.draining) return sendBareError(res, new GatewayError('shutting_down', 'gateway is shutting down; reconnect to another replica'), id);
+    if (!path.startsWith('/v1/') || UNSAFE_PATH.test(path.slice('/v1'.length))) {
+      return sendBareError(res, new GatewayError('not_found', `Unknown WebSocket path ${path.slice(0, 200)}`), id);
+    }
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
+    this.run(this.handlers.upgrade, this.newContext(req, res, id, path.slice('/v1'.length), undefined, { socket, head }));
+  }
+
+  private run(pipeline: (ctx: RequestContext) => Promise<void>, ctx: RequestContext): void {
     this.inFlight += 1;
-    run(ctx)
-      .catch((error: unknown) => this.logger.error({ err: error, request_id: id }, 'unhandled pipeline error'))
+    pipeline(ctx)
+      .catch((error: unknown) => this.logger.error({ err: error, request_id: ctx.id }, 'unhandled pipeline error'))
       .finally(() => {
         this.inFlight -= 1;
         if (this.inFlight === 0) this.idle?.();
       });
   }
 
-  private newContext(req: IncomingMessage, res: ServerResponse, id: string, below: string, operation: Operation | undefined): RequestContext {
+  private newContext(req: IncomingMessage, res: ServerResponse, id: string, below: string, operation: Operation | undefined, upgrade: Upgrade | undefined): RequestContext {
     const controller = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort(new ClientClosed());
-    });
+    if (upgrade === undefined) {
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort(new ClientClosed());
+      });
+    } else {
+      upgrade.socket.once('close', () => controller.abort(new ClientClosed()));
+    }
     return {
       id,
       req,
@@ -145,6 +180,7 @@ export class GatewayServer {
       path: below,
       operation,
       clientSignal: controller.signal,
+      upgrade,
       principal: ANONYMOUS,
       body: EMPTY,
       request: undefined,
@@ -172,13 +208,13 @@ export class GatewayServer {
 
   /** Malformed HTTP never reaches the pipeline: answer in OpenAI's shape where the socket still allows. */
   private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
-    if (!socket.writable || (error.code === 'ECONNRESET')) {
+    if (!socket.writable || error.code === 'ECONNRESET') {
       socket.destroy();
       return;
     }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-    endWithRawError(socket, status, reason, { message: `malformed HTTP request: ${reason}`, type: 'invalid_request_error', code: status === 408 ? 'request_timeout' : 'bad_request' }, 'invalid_request');
+    if (error.code === 'HPE_HEADER_OVERFLOW') sendRawError(socket, new GatewayError('headers_too_large', 'malformed HTTP request: Request Header Fields Too Large'));
+    else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') sendRawError(socket, new GatewayError('request_timeout', 'malformed HTTP request: Request Timeout'));
+    else sendRawError(socket, new GatewayError('bad_request', 'malformed HTTP request: Bad Request'));
   }
 }
 
@@ -188,11 +224,5 @@ function requestIdOf(req: IncomingMessage): string {
 }
 
 function refuseConnection(socket: Socket): void {
-  endWithRawError(socket, 503, 'Service Unavailable', { message: 'gateway is at its connection limit, retry later', type: 'service_unavailable_error', code: 'too_many_connections' }, 'gateway_rate_limited', 'retry-after: 1\r\n');
-}
-
-/** An OpenAI-shaped error written straight to a socket that never reached (or cannot reach) the HTTP layer. */
-function endWithRawError(socket: Socket, status: number, reason: string, error: { message: string; type: string; code: string }, errorClass: string, extraHeaders = ''): void {
-  const body = JSON.stringify({ error: { ...error, param: null } });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extraHeaders}x-breakwater-error: ${errorClass}\r\nconnection: close\r\n\r\n${body}`);
+  sendRawError(socket, new GatewayError('too_many_connections', 'gateway is at its connection limit, retry later', { retryAfterSeconds: 1 }));
 }

@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { RequestContext } from '../pipeline/context.js';
 
@@ -41,3 +42,13 @@ export function sendBareError(res: ServerResponse, error: GatewayError, requestI
   sendJson(res, error.status, error.toJSON(), { 'x-request-id': requestId, 'x-breakwater-error': error.errorClass });
 }
 
+
+/**
+ * A gateway error written straight to a socket that never reached the HTTP layer (malformed HTTP,
+ * a connection over the limit), then closed.
+ */
+export function sendRawError(socket: Duplex, error: GatewayError): void {
+  const body = JSON.stringify(error.toJSON());
+  const retryAfter = error.retryAfterSeconds === undefined ? '' : `retry-after: ${Math.max(1, Math.ceil(error.retryAfterSeconds))}\r\n`;
+  socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${retryAfter}x-breakwater-error: ${error.errorClass}\r\nconnection: close\r\n\r\n${body}`);
+}

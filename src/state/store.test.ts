@@ -136,7 +136,7 @@ describe('a Redis store under failOpen', () => {
     await redis.kill();
     expect((await store.counters.take('spent', 1, spec, 'below')).admitted).toBe(false);
     expect((await store.counters.take('fresh', 3, spec, 'below')).admitted).toBe(true);
-    expect(store.health().up).toBe(false);
+    await expect.poll(() => store.health().up).toBe(false);
     await redis.restart();
     while (upCount < 2) await sleep(20);
     await sleep(100);

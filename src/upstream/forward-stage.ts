@@ -24,6 +24,7 @@ export interface ForwardDeps {
   readonly recorder: Recorder;
   /** Gateway keys are in use: the client's Authorization is a gateway key and never goes upstream. */
   readonly gatewayKeys: boolean;
+  readonly maxSseEventBytes: number;
 }
 
 /** Gateway error code answering a final failure that has no upstream answer to pass through. */
@@ -141,7 +142,7 @@ async function commit(ctx: RequestContext, response: UpstreamResponse, prepared:
   result.status = response.statusCode;
   result.committed = true;
   res.writeHead(response.statusCode, headers);
-  await relayBody(ctx, response, { stripInjectedUsage: prepared.injectedUsage, signal, idleMs: deps.upstreams.get(upstream).config.timeouts.idleMs });
+  await relayBody(ctx, response, { stripInjectedUsage: prepared.injectedUsage, signal, idleMs: deps.upstreams.get(upstream).config.timeouts.idleMs, maxEventBytes: deps.maxSseEventBytes });
 }
 
 /** No target committed: pass the last upstream answer through, or answer with our own error. */

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { classifyThrown } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -35,7 +34,7 @@ function belowV1(url: string | undefined): string {
 }
 
 /**
- * Opaque passthrough of other `/v1/*` paths (files, batches, realtime WebSockets...) to the default
+ * Opaque passthrough of other `/v1/*` paths (files, batches, images, audio...) to the default
  * upstream, streamed both ways by http-proxy-3 over a keep-alive agent. Not retried: these calls
  * are not ours to understand, and many are not idempotent.
  */
@@ -64,7 +63,9 @@ export class Passthrough {
       // An answer the gateway reads must come uncompressed.
       if (this.inFlight.get(req)?.reads === true) proxyReq.setHeader('accept-encoding', 'identity');
     });
-    this.proxy.on('proxyReqWs', setCredentials);
+    // Every failure reaches the callback given to web(); without a listener here, an error
+    // http-proxy-3 emits on the proxy itself would be thrown and take the process down.
+    this.proxy.on('error', () => undefined);
     this.proxy.on('proxyRes', (proxyRes: http.IncomingMessage, req: http.IncomingMessage, res: http.ServerResponse) => {
       const flight = this.inFlight.get(req);
       if (flight?.reads === true) {
@@ -133,12 +134,6 @@ export class Passthrough {
       if (!(error instanceof GatewayError)) ctx.result.errorClass = classifyThrown(error);
       flight.fail(error instanceof GatewayError ? error : new GatewayError('upstream_unreachable', `upstream "${this.upstream.name}" failed while answering`, { cause: error }));
     }
-  }
-
-  /** WebSocket upgrade (e.g. /v1/realtime), already authenticated by the caller. */
-  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    req.url = belowV1(req.url);
-    this.proxy.ws(req, socket, head, { target: this.target.replace(/^http/, 'ws') }, () => socket.destroy());
   }
 
   close(): void {

@@ -21,6 +21,8 @@ export interface RelayOptions {
   readonly signal: AbortSignal;
   /** Longest gap between two upstream chunks (the stream idle timeout). */
   readonly idleMs: number;
+  /** Largest single SSE event kept while it is incomplete. */
+  readonly maxEventBytes: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function relayBody(ctx: RequestContext, response: UpstreamResponse,
 
 async function relayStream(ctx: RequestContext, response: UpstreamResponse, options: RelayOptions): Promise<void> {
   const { res, result } = ctx;
-  const splitter = new SseSplitter();
+  const splitter = new SseSplitter(options.maxEventBytes);
   const reader = createStreamUsageReader(ctx.operation!, { stripInjectedUsage: options.stripInjectedUsage, collectText: true });
   let outcome: StreamOutcome;
   let failure: ErrorClass | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SseSplitter, type SseEvent } from './sse.js';
+import { SseEventTooLarge, SseSplitter, type SseEvent } from './sse.js';
 
 interface Plain {
   raw: string;
@@ -93,6 +93,14 @@ describe('SseSplitter', () => {
     const [ev] = run(Buffer.from('\uFEFFdata: x\n\n'), []);
     expect(ev?.data).toBe('x');
     expect(ev?.raw.toString('utf8')).toBe('\uFEFFdata: x\n\n');
+  });
+
+  it('refuses an event that grows past its limit across chunks, and one that arrives whole but too big', () => {
+    const growing = new SseSplitter(10);
+    expect(growing.push(Buffer.from('data: 1234'))).toEqual([]);
+    expect(() => growing.push(Buffer.from('5'))).toThrow(SseEventTooLarge);
+    expect(() => new SseSplitter(10).push(Buffer.from('data: 12345678\n\n'))).toThrow(SseEventTooLarge);
+    expect(new SseSplitter(10).push(Buffer.from('data: 1\n\ndata: 2\n\n')).map((e) => e.data)).toEqual(['1', '2']);
   });
 
   // Building blocks chosen to hit every line-ending ambiguity the scanner has.

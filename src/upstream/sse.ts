@@ -30,14 +30,29 @@ export interface SseEvent {
   incomplete?: true;
 }
 
+/** One event grew past the splitter's limit: a faulty upstream (or an endless event) must not grow memory without bound. */
+export class SseEventTooLarge extends Error {
+  readonly code = 'BW_SSE_EVENT_TOO_LARGE';
+  constructor(limit: number) {
+    super(`an upstream SSE event exceeded ${limit} bytes`);
+    this.name = 'SseEventTooLarge';
+  }
+}
+
 export class SseSplitter {
   /** Bytes of the current, not yet complete event from earlier chunks. */
   #parts: Buffer[] = [];
+  #partsBytes = 0;
+  readonly #maxEventBytes: number;
   #atLineStart = true;
   #lastWasCr = false;
   /** A blank line ended with "\r" as the last byte seen: the next byte decides whether "\n" belongs to it. */
   #pendingCrBlank = false;
   #sawFirst = false;
+
+  constructor(maxEventBytes = Number.POSITIVE_INFINITY) {
+    this.#maxEventBytes = maxEventBytes;
+  }
 
   push(chunk: Buffer): SseEvent[] {
     const events: SseEvent[] = [];
@@ -87,8 +102,15 @@ export class SseSplitter {
         this.#lastWasCr = false;
       }
     }
-    if (start < len) this.#parts.push(start === 0 ? chunk : chunk.subarray(start));
+    if (start < len) this.#keep(start === 0 ? chunk : chunk.subarray(start));
     return events;
+  }
+
+  /** Holds the start of an unfinished event, within the size limit. */
+  #keep(part: Buffer): void {
+    this.#partsBytes += part.length;
+    if (this.#partsBytes > this.#maxEventBytes) throw new SseEventTooLarge(this.#maxEventBytes);
+    this.#parts.push(part);
   }
 
   /** Fast path for the usual "\n"-only chunk: memchr-backed indexOf instead of a byte loop. */
@@ -109,7 +131,7 @@ export class SseSplitter {
       }
       pos = nl + 1;
     }
-    if (start < len) this.#parts.push(start === 0 ? chunk : chunk.subarray(start));
+    if (start < len) this.#keep(start === 0 ? chunk : chunk.subarray(start));
     return events;
   }
 
@@ -125,6 +147,7 @@ export class SseSplitter {
   }
 
   #complete(chunk: Buffer, start: number, end: number): SseEvent {
+    if (this.#partsBytes + end - start > this.#maxEventBytes) throw new SseEventTooLarge(this.#maxEventBytes);
     let raw: Buffer;
     if (this.#parts.length === 0) {
       raw = chunk.subarray(start, end);
@@ -138,6 +161,7 @@ export class SseSplitter {
 
   #reset(): void {
     this.#parts = [];
+    this.#partsBytes = 0;
     this.#atLineStart = true;
     this.#lastWasCr = false;
     this.#pendingCrBlank = false;

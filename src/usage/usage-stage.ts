@@ -1,16 +1,18 @@
+import type { Recorder } from '../observe/recorder.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
 import { costUsd, type PriceTable } from './pricing.js';
 
 /**
  * After the answer is complete: the provider's usage, or an estimate (labelled `estimated`) when an
- * answer was delivered without one; then its cost. Runs inside `limits`, so limits settle on real numbers.
+ * answer was delivered without one; then its cost, or a count of the unpriced call. Runs inside
+ * `limits`, so limits settle on real numbers.
  */
-export function usageStage(prices: PriceTable) {
+export function usageStage(prices: PriceTable, recorder: Pick<Recorder, 'unpricedCall'>) {
   return async function usage(ctx: RequestContext, next: Next): Promise<void> {
     try {
       await next();
     } finally {
-      await settleUsage(ctx, prices);
+      await settleUsage(ctx, prices, recorder);
     }
   };
 }
@@ -21,7 +23,7 @@ export function usageStage(prices: PriceTable) {
  */
 let estimator: Promise<typeof import('./estimate.js')> | undefined;
 
-async function settleUsage(ctx: RequestContext, prices: PriceTable): Promise<void> {
+async function settleUsage(ctx: RequestContext, prices: PriceTable, recorder: Pick<Recorder, 'unpricedCall'>): Promise<void> {
   const { result, request, operation } = ctx;
   if (request === undefined || operation === undefined || !result.committed) return;
   const ok = result.status >= 200 && result.status < 300;
@@ -31,7 +33,8 @@ async function settleUsage(ctx: RequestContext, prices: PriceTable): Promise<voi
     estimator ??= import('./estimate.js');
     ctx.usage = (await estimator).estimateUsage(operation, request.json, result.deliveredText);
   }
-  const model = result.responseModel ?? result.targetModel ?? request.model;
-  const price = prices.lookup(model) ?? prices.lookup(result.targetModel ?? request.model);
+  const asked = result.targetModel ?? request.model;
+  const price = prices.lookup(result.responseModel ?? asked) ?? prices.lookup(asked);
+  if (price === undefined) recorder.unpricedCall(asked);
   ctx.costUsd = price === undefined ? undefined : costUsd(ctx.usage, price);
 }

@@ -42,12 +42,20 @@ export function parseRequest(body: Buffer): ParsedRequest {
     throw new GatewayError('invalid_body', "'stream' must be a boolean", { param: 'stream' });
   }
   const maxTokens = fields.max_completion_tokens ?? fields.max_tokens ?? fields.max_output_tokens;
+  // Each of n (or best_of) completions may use max_tokens: limits reserve them all. A bad value is the upstream's to refuse.
+  const choices = Math.max(count(fields.n), count(fields.best_of));
   return {
     json: fields,
     model,
     stream: stream === true,
     clientAskedUsage: typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as { include_usage?: unknown }).include_usage === true,
     maxTokens: typeof maxTokens === 'number' && Number.isFinite(maxTokens) ? maxTokens : undefined,
+    choices,
     temperature: typeof temperature === 'number' ? temperature : undefined,
   };
+}
+
+/** A positive count from the body, else 1. */
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : 1;
 }

@@ -19,6 +19,8 @@ const CONTRACT: Record<string, { type: string; labels: string[] }> = {
   breakwater_stream_outcomes_total: { type: 'counter', labels: ['model', 'upstream', 'outcome'] },
   breakwater_ratelimit_rejections_total: { type: 'counter', labels: ['key', 'limit'] },
   breakwater_queue_depth: { type: 'gauge', labels: ['key'] },
+  breakwater_queue_wait_seconds: { type: 'histogram', labels: ['key'] },
+  breakwater_unpriced_requests_total: { type: 'counter', labels: ['model'] },
   breakwater_inflight_requests: { type: 'gauge', labels: ['upstream'] },
   breakwater_budget_spent_usd: { type: 'gauge', labels: ['key'] },
   breakwater_budget_limit_usd: { type: 'gauge', labels: ['key'] },
