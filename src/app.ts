@@ -21,6 +21,10 @@ import { Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
 import { SecretScrubber } from './upstream/secrets.js';
 import { WebSocketRelay } from './upstream/websocket.js';
+import { Ownership } from './tenancy/ownership.js';
+import { PassthroughOwnership } from './tenancy/passthrough-ownership.js';
+import { passthroughPolicyStage } from './tenancy/passthrough-policy.js';
+import { storedAnswersStage } from './tenancy/stored-answers-stage.js';
 import { unpricedStage } from './usage/unpriced-stage.js';
 import { usageStage } from './usage/usage-stage.js';
 import { validateStage } from './validation/validate-stage.js';
@@ -53,9 +57,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const breakers = new Breakers(config.upstreams, (upstream, state) => telemetry.circuitChanged(upstream, state));
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
   const routes = new RouteTable(config);
-  const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled);
   const websockets = new WebSocketRelay(upstreams.defaultUpstream, keys.enabled, scrubber);
   const limits = await createLimits(config, telemetry, logger, prices);
+  const owners = new Ownership(limits.store);
+  const ownership = new PassthroughOwnership(owners, keys.enabled, logger);
+  const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled, scrubber, ownership);
 
   const stages: StageSet = {
     observe: observeStage(telemetry, logger),
@@ -68,6 +74,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes, scrubber }),
     passthrough: passthrough.stage(),
     websocket: websockets.stage(),
+    passthroughPolicy: passthroughPolicyStage(config.keys),
+    ownership: ownership.stage(),
+    storedAnswers: storedAnswersStage(owners, keys.enabled, logger),
   };
   const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, keys.enabled, scrubber)]);
 

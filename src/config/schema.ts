@@ -65,6 +65,10 @@ const keySchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Key name, used in logs and metric labels.'),
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex>; print one with `breakwater hash-key`').describe('sha256 of the key; never the key itself.'),
   limits: limitsSchema.default({}).describe('Limits of this key.'),
+  passthrough: z
+    .union([z.enum(['allow', 'deny']), z.array(z.string().min(1)).min(1)])
+    .default('allow')
+    .describe('Other /v1/* paths (files, batches...) this key may call: `allow`, `deny`, or globs on the path below /v1 (`*` within one segment, `**` any depth: `files/**` is /v1/files and all below it). Refused: 403 passthrough_denied. GET /v1/models is always allowed.'),
 });
 
 const modelPriceSchema = z.strictObject({
@@ -169,6 +173,11 @@ export const configSchema = z
       if (hashes.has(key.hash)) ctx.addIssue({ code: 'custom', path: ['keys', index, 'hash'], message: 'duplicate key hash' });
       keyNames.add(key.name);
       hashes.add(key.hash);
+      if (Array.isArray(key.passthrough)) {
+        key.passthrough.forEach((glob, globIndex) => {
+          if (/^\/|^v1\//.test(glob)) ctx.addIssue({ code: 'custom', path: ['keys', index, 'passthrough', globIndex], message: `globs are on the path below /v1, without a leading slash: "${glob.replace(/^\/?(v1\/)?/, '')}"` });
+        });
+      }
     });
   });
 

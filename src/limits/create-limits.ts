@@ -18,6 +18,8 @@ export interface LimitsLog {
 
 export interface Limits {
   readonly stage: Stage;
+  /** The shared state store, for the other features that keep state (tenancy). */
+  readonly store: StateStore;
   /** For /readyz: not ready while shared state is down under failClosed. */
   readiness(): { ready: boolean; state: StoreHealth };
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function createLimits(config: Config, recorder: Recorder, log: Limi
   });
   return {
     stage,
+    store,
     readiness: () => ({ ready: !store.refusing(), state: store.health() }),
     close: () => store.close(),
   };

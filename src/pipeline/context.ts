@@ -48,6 +48,8 @@ export interface ForwardResult {
   upstreamMs: number;
   streamOutcome: StreamOutcome | undefined;
   responseModel: string | undefined;
+  /** `id` of the answer (`chatcmpl-...`, `resp_...`), when the relay read one: what a stored answer is retrieved by. */
+  responseId: string | undefined;
   usage: TokenUsage | undefined;
   /** Text delivered to the client, kept only when needed for estimation or prompt logging. */
   deliveredText: string;
@@ -118,6 +120,7 @@ export function newForwardResult(): ForwardResult {
     upstreamMs: 0,
     streamOutcome: undefined,
     responseModel: undefined,
+    responseId: undefined,
     usage: undefined,
     deliveredText: '',
   };

@@ -13,6 +13,12 @@ export interface StageSet {
   readonly forward: Stage;
   readonly passthrough: Stage;
   readonly websocket: Stage;
+  /** `keys[].passthrough`: may this key call this path at all. */
+  readonly passthroughPolicy: Stage;
+  /** Passthrough calls on an object another key created: 404 before the upstream. */
+  readonly ownership: Stage;
+  /** Stored responses and chat completions belong to the key that made them. */
+  readonly storedAnswers: Stage;
 }
 
 /**
@@ -20,18 +26,24 @@ export interface StageSet {
  * (one or more attempts). `route` comes before `limits`: an unroutable model or an unpriced target
  * is refused before it costs the key anything, and the budget reservation prices the routed target.
  * `usage` sits inside `limits` so that usage and cost are final before limits settle on the way
- * out; `observe` is first so it sees every outcome and finalizes once.
+ * out; `observe` is first so it sees every outcome and finalizes once. `storedAnswers` sits right
+ * around `forward`, so a stored answer's owner is recorded as soon as the answer ends, before
+ * anything else on the way out.
  */
 export function llmStages(stages: StageSet): Stage[] {
-  const { observe, auth, validate, route, unpriced, limits, usage, forward } = stages;
+  const { observe, auth, validate, route, unpriced, limits, usage, storedAnswers, forward } = stages;
   return unpriced === undefined
-    ? [observe, auth, validate, route, limits, usage, forward]
-    : [observe, auth, validate, route, unpriced, limits, usage, forward];
+    ? [observe, auth, validate, route, limits, usage, storedAnswers, forward]
+    : [observe, auth, validate, route, unpriced, limits, usage, storedAnswers, forward];
 }
 
-/** Other `/v1/*` paths: opaque, streamed straight through, still authenticated, logged, metered and traced. */
+/**
+ * Other `/v1/*` paths: opaque, streamed straight through, still authenticated, limited (rpm and
+ * concurrency), logged, metered and traced. The policy refuses before limits, so a refused path costs
+ * the key nothing; ownership checks after limits, so probing ids is rate limited like any call.
+ */
 export function passthroughStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.passthrough];
+  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.ownership, stages.passthrough];
 }
 
 /** WebSocket upgrades under /v1 (Realtime): authenticated and limited like any call; a session is in flight until it closes. */

@@ -11,6 +11,12 @@ const REQUEST_DROP = new Set([
 export const CLIENT_CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'api-key', 'x-api-key']);
 
 /**
+ * Client headers that choose which OpenAI organization or project is billed. When the gateway injects
+ * its own key, the operator decides that (`upstreams[].headers`), not the client.
+ */
+export const CLIENT_BILLING_SELECTORS: ReadonlySet<string> = new Set(['openai-organization', 'openai-project']);
+
+/**
  * The client's credentials never go upstream when they are gateway keys, or when the upstream has a
  * key of its own. One rule for understood calls and for passthrough.
  */
@@ -23,16 +29,19 @@ const RESPONSE_DROP = new Set([
 ]);
 
 /**
- * Headers sent upstream for an understood request. The client's credentials go upstream only when the
- * upstream has no key of its own; `accept-encoding: identity` so usage can be read from the answer.
+ * Headers sent upstream for an understood request. The client's credentials and its organization or
+ * project choice go upstream only when the upstream has no key of its own; `accept-encoding:
+ * identity` so usage can be read from the answer.
  */
 export function upstreamRequestHeaders(client: IncomingHttpHeaders, upstream: Upstream, traceparent: string | undefined, dropClientCredentials: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   const connectionListed = listedInConnection(client.connection);
   const stripCredentials = stripsClientCredentials(upstream, dropClientCredentials);
+  const injectsKey = upstream.credential !== undefined;
   for (const name in client) {
     if (REQUEST_DROP.has(name) || connectionListed?.has(name) === true) continue;
     if (stripCredentials && CLIENT_CREDENTIALS.has(name)) continue;
+    if (injectsKey && CLIENT_BILLING_SELECTORS.has(name)) continue;
     if (name.startsWith('x-breakwater-')) continue;
     const value = client[name];
     if (value === undefined) continue;

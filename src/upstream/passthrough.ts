@@ -4,8 +4,32 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { classifyThrown } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
-import { CLIENT_CREDENTIALS, stripsClientCredentials } from './headers.js';
+import { pipeline } from 'node:stream';
+import { decodedBody } from './decode.js';
+import { CLIENT_BILLING_SELECTORS, CLIENT_CREDENTIALS, clientResponseHeaders, stripsClientCredentials } from './headers.js';
 import type { Upstream } from './pools.js';
+import type { SecretScrubber } from './secrets.js';
+
+/** Answers read whole before the client gets them are small JSON (an object, a list page); past this, refused. */
+const READ_ANSWER_CAP = 16 * 1024 * 1024;
+
+/**
+ * Reads, and may rewrite, the few passthrough answers another concern must see before the client
+ * does (tenancy: the `id` of a created object, a list to filter). Every other answer streams through.
+ */
+export interface AnswerReader {
+  /** This request's answer is read whole first. */
+  reads(ctx: RequestContext): boolean;
+  /** The body the client gets (the same buffer when unchanged); throws a GatewayError to answer with instead. */
+  rewrite(ctx: RequestContext, status: number, body: Buffer): Promise<Buffer>;
+}
+
+interface InFlight {
+  readonly ctx: RequestContext;
+  readonly reads: boolean;
+  /** Ends the request with an error, before anything was sent to the client. */
+  readonly fail: (error: unknown) => void;
+}
 
 /** The path below `/v1`, which the proxy appends to the upstream's base URL. */
 function belowV1(url: string | undefined): string {
@@ -13,16 +37,19 @@ function belowV1(url: string | undefined): string {
 }
 
 /**
- * Opaque passthrough of other `/v1/*` paths (files, batches, realtime WebSockets...) to the default
+ * Opaque passthrough of other `/v1/*` paths (files, batches, images, audio...) to the default
  * upstream, streamed both ways by http-proxy-3 over a keep-alive agent. Not retried: these calls
- * are not ours to understand, and many are not idempotent.
+ * are not ours to understand, and many are not idempotent. The gateway writes every answer itself
+ * (`selfHandleResponse`): a 2xx streams through untouched (only configured secrets are taken out of
+ * its headers); an error answer is read whole (it is small), inflated, and scrubbed of configured
+ * secrets, since an upstream's 401 quotes the key the gateway injected.
  */
 export class Passthrough {
   private readonly proxy: ProxyServer;
   private readonly target: string;
-  private readonly inFlight = new WeakMap<http.IncomingMessage, RequestContext>();
+  private readonly inFlight = new WeakMap<http.IncomingMessage, InFlight>();
 
-  constructor(private readonly upstream: Upstream, dropClientCredentials: boolean) {
+  constructor(private readonly upstream: Upstream, dropClientCredentials: boolean, private readonly scrubber: SecretScrubber, private readonly answers: AnswerReader | undefined = undefined) {
     const isHttps = upstream.origin.startsWith('https:');
     const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: upstream.config.pool.connections, timeout: upstream.config.pool.keepAliveTimeoutMs };
     const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
@@ -31,22 +58,25 @@ export class Passthrough {
     const stripCredentials = stripsClientCredentials(upstream, dropClientCredentials);
     const setCredentials = (proxyReq: http.ClientRequest): void => {
       if (stripCredentials) for (const name of CLIENT_CREDENTIALS) proxyReq.removeHeader(name);
-      if (upstream.credential !== undefined) proxyReq.setHeader(upstream.credential.header, upstream.credential.value);
+      if (upstream.credential !== undefined) {
+        for (const name of CLIENT_BILLING_SELECTORS) proxyReq.removeHeader(name);
+        proxyReq.setHeader(upstream.credential.header, upstream.credential.value);
+      }
       for (const [name, value] of Object.entries(upstream.config.headers)) proxyReq.setHeader(name, value);
     };
-    this.proxy.on('proxyReq', setCredentials);
+    this.proxy.on('proxyReq', (proxyReq: http.ClientRequest, req: http.IncomingMessage) => {
+      setCredentials(proxyReq);
+      // An answer the gateway reads must come uncompressed.
+      if (this.inFlight.get(req)?.reads === true) proxyReq.setHeader('accept-encoding', 'identity');
+    });
     // Every failure reaches the callback given to web(); without a listener here, an error
     // http-proxy-3 emits on the proxy itself would be thrown and take the process down.
     this.proxy.on('error', () => undefined);
-    this.proxy.on('proxyRes', (proxyRes: http.IncomingMessage, req: http.IncomingMessage, res: http.ServerResponse) => {
-      const ctx = this.inFlight.get(req);
-      if (ctx !== undefined) {
-        ctx.result.status = proxyRes.statusCode ?? 0;
-        ctx.result.committed = true;
-      }
-      // A body cut mid-way must not look complete to the client.
-      proxyRes.once('aborted', () => res.destroy());
-      proxyRes.once('error', () => res.destroy());
+    this.proxy.on('proxyRes', (proxyRes: http.IncomingMessage, req: http.IncomingMessage) => {
+      const flight = this.inFlight.get(req);
+      if (flight === undefined) return void proxyRes.resume();
+      if (flight.reads || (proxyRes.statusCode ?? 502) >= 400) void this.answerRead(flight, proxyRes);
+      else this.answerStreamed(flight.ctx, proxyRes);
     });
   }
 
@@ -64,9 +94,10 @@ export class Passthrough {
       res.setHeader('x-request-id', ctx.id);
       res.setHeader('x-breakwater-upstream', this.upstream.name);
       res.setHeader('x-breakwater-attempts', '1');
-      this.inFlight.set(req, ctx);
+      const reads = this.answers?.reads(ctx) === true;
+      this.inFlight.set(req, { ctx, reads, fail: reject });
       res.once('close', () => resolve());
-      this.proxy.web(req, res, { target: this.target }, (error: Error) => {
+      this.proxy.web(req, res, { target: this.target, selfHandleResponse: true }, (error: Error) => {
         result.errorClass = classifyThrown(error);
         if (res.headersSent) {
           res.destroy();
@@ -79,7 +110,55 @@ export class Passthrough {
     });
   }
 
+  /** A 2xx/3xx answer: its status and headers, then its body chunk by chunk; a body cut mid-way drops the client's connection. */
+  private answerStreamed(ctx: RequestContext, proxyRes: http.IncomingMessage): void {
+    const headers = this.scrubber.headers(clientResponseHeaders(proxyRes.headers, false));
+    // The key's own rate-limit headers win over the upstream's, as on understood calls.
+    Object.assign(headers, ctx.rateLimitHeaders);
+    ctx.result.status = proxyRes.statusCode ?? 0;
+    ctx.result.committed = true;
+    ctx.res.writeHead(ctx.result.status, headers);
+    pipeline(proxyRes, ctx.res, (error) => {
+      if (error !== undefined && error !== null) ctx.res.destroy();
+    });
+  }
+
+  /** Reads a whole (small) answer, scrubs it, lets the reader rewrite it, then sends it; nothing is sent before. */
+  private async answerRead(flight: InFlight, proxyRes: http.IncomingMessage): Promise<void> {
+    const { ctx } = flight;
+    const status = proxyRes.statusCode ?? 502;
+    try {
+      const plain = decodedBody(proxyRes.headers, proxyRes);
+      const read = this.scrubber.body(await readCapped(plain.body));
+      const body = flight.reads ? await this.answers!.rewrite(ctx, status, read) : read;
+      if (ctx.res.destroyed) return;
+      const headers = this.scrubber.headers(clientResponseHeaders(proxyRes.headers, true));
+      if (plain.decoded) delete headers['content-encoding'];
+      headers['content-length'] = String(body.length);
+      Object.assign(headers, ctx.rateLimitHeaders);
+      ctx.result.status = status;
+      ctx.result.committed = true;
+      ctx.res.writeHead(status, headers);
+      ctx.res.end(body);
+    } catch (error) {
+      proxyRes.destroy();
+      if (!(error instanceof GatewayError)) ctx.result.errorClass = classifyThrown(error);
+      flight.fail(error instanceof GatewayError ? error : new GatewayError('upstream_unreachable', `upstream "${this.upstream.name}" failed while answering`, { cause: error }));
+    }
+  }
+
   close(): void {
     this.proxy.close();
   }
+}
+
+async function readCapped(body: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > READ_ANSWER_CAP) throw new GatewayError('upstream_error', `the upstream answer is larger than ${READ_ANSWER_CAP} bytes, too large to check whose objects it holds`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }

@@ -80,6 +80,7 @@ async function relayStream(ctx: RequestContext, body: Readable, options: RelayOp
   }
   result.usage = reader.usage;
   result.responseModel = reader.responseModel;
+  result.responseId = reader.responseId;
   result.deliveredText = reader.deliveredText;
   result.streamOutcome = outcome;
   if (failure !== undefined) {
@@ -102,7 +103,7 @@ function keptBytes(events: ReturnType<SseSplitter['push']>, reader: ReturnType<t
 
 async function relayWhole(ctx: RequestContext, body: Readable, options: RelayOptions): Promise<void> {
   const { res, result } = ctx;
-  const fields = ctx.operation === undefined ? undefined : new TopLevelFields(['usage', 'model']);
+  const fields = ctx.operation === undefined ? undefined : new TopLevelFields(['usage', 'model', 'id']);
   const kept: Buffer[] = [];
   let size = 0;
   // No idle timer of our own here: a whole (non-stream) body has no token cadence to guard, and
@@ -127,6 +128,8 @@ async function relayWhole(ctx: RequestContext, body: Readable, options: RelayOpt
   result.usage = usage === undefined ? undefined : usageFromJson(ctx.operation, { usage });
   const model = fields.get('model');
   result.responseModel = typeof model === 'string' && model !== '' ? model : undefined;
+  const id = fields.get('id');
+  result.responseId = typeof id === 'string' && id !== '' ? id : undefined;
   if (result.usage === undefined && size > 0 && size <= TEXT_FALLBACK_CAP) {
     try {
       result.deliveredText = responseTextFromJson(JSON.parse(Buffer.concat(kept, size).toString('utf8')));

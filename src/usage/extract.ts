@@ -78,6 +78,16 @@ export function responseModelFromJson(body: unknown): string | undefined {
   return undefined;
 }
 
+/** `id` of a response body (or of a Responses stream event's `response`). */
+export function responseIdFromJson(body: unknown): string | undefined {
+  if (!isObject(body)) return undefined;
+  const id = body['id'];
+  if (typeof id === 'string' && id !== '') return id;
+  const r = body['response'];
+  if (isObject(r) && typeof r['id'] === 'string' && r['id'] !== '') return r['id'];
+  return undefined;
+}
+
 type Obj = Record<string, unknown>;
 
 function isObject(v: unknown): v is Obj {

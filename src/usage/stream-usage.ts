@@ -1,5 +1,5 @@
 import type { SseEvent } from '../upstream/sse.js';
-import { responseModelFromJson, usageFromJson } from './extract.js';
+import { responseIdFromJson, responseModelFromJson, usageFromJson } from './extract.js';
 import type { Operation, TokenUsage } from './types.js';
 
 /**
@@ -27,6 +27,8 @@ export interface StreamUsageReader {
   readonly usage: TokenUsage | undefined;
   /** `model` from the stream. */
   readonly responseModel: string | undefined;
+  /** `id` of the answer (`chatcmpl-...`, `resp_...`): what a stored answer is retrieved by. */
+  readonly responseId: string | undefined;
   /** chat/completions: `data: [DONE]`; responses: response.completed / .failed / .incomplete; any: an error event. */
   readonly sawTerminal: boolean;
   /** An `error` event, an `{"error":...}` payload, or response.failed ended the stream. */
@@ -45,6 +47,10 @@ const RESPONSES_TEXT_DELTAS = new Set([
   'response.function_call_arguments.delta',
 ]);
 const MODEL_RE = /"model"\s*:\s*"((?:[^"\\]|\\.)+)"/;
+/** A chat chunk's own id leads its object; tool-call ids come later, nested. */
+const LEADING_ID_RE = /^\s*\{\s*"id"\s*:\s*"([^"\\]+)"/;
+/** `response.created` carries the response object, its id first. */
+const RESPONSE_ID_RE = /"response"\s*:\s*\{\s*"id"\s*:\s*"([^"\\]+)"/;
 const LEADING_TYPE_RE = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
 const ERROR_PAYLOAD_RE = /^\s*\{\s*"error"\s*:/;
 
@@ -54,6 +60,7 @@ export function createStreamUsageReader(
 ): StreamUsageReader {
   let usage: TokenUsage | undefined;
   let responseModel: string | undefined;
+  let responseId: string | undefined;
   let sawTerminal = false;
   let upstreamError = false;
   let text = '';
@@ -81,6 +88,7 @@ export function createStreamUsageReader(
     if (u !== undefined) usage = u;
     const m = responseModelFromJson(parsed);
     if (m !== undefined) responseModel = m;
+    responseId ??= responseIdFromJson(parsed);
   }
 
   function onChatEvent(ev: SseEvent): boolean {
@@ -96,6 +104,7 @@ export function createStreamUsageReader(
     }
     if (opts.stripInjectedUsage) dropNullUsage(ev);
     sniffModel(data);
+    responseId ??= LEADING_ID_RE.exec(data)?.[1];
     const needUsage = hasUsageObject(data);
     if (!needUsage && !collecting) return true;
     const parsed = safeParse(data);
@@ -114,6 +123,7 @@ export function createStreamUsageReader(
     const type = ev.event ?? LEADING_TYPE_RE.exec(data)?.[1];
     if (type === undefined) return true;
     sniffModel(data);
+    if (type === 'response.created') responseId ??= RESPONSE_ID_RE.exec(data)?.[1];
     if (RESPONSES_TERMINAL.has(type)) {
       sawTerminal = true;
       if (type === 'response.failed') upstreamError = true;
@@ -140,6 +150,9 @@ export function createStreamUsageReader(
     },
     get responseModel() {
       return responseModel;
+    },
+    get responseId() {
+      return responseId;
     },
     get sawTerminal() {
       return sawTerminal;

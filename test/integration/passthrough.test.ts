@@ -15,15 +15,15 @@ beforeAll(async () => {
 
 describe('when a client calls a /v1 path the gateway does not understand', () => {
   it('then it is passed through unchanged to the default upstream, with the gateway headers and an access line', async () => {
-    const response = await fetch(`${open.baseURL}/files?purpose=batch&limit=2`, { headers: { authorization: 'Bearer sk-client-abc-123456' } });
+    const response = await fetch(`${open.baseURL}/organization/costs?start_time=1&limit=2`, { headers: { authorization: 'Bearer sk-client-abc-123456' } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ echo: true, method: 'GET', path: '/v1/files', query: { purpose: 'batch', limit: '2' } });
+    expect(await response.json()).toEqual({ echo: true, method: 'GET', path: '/v1/organization/costs', query: { start_time: '1', limit: '2' } });
     expect(response.headers.get('x-breakwater-upstream')).toBe('fake');
     expect(response.headers.get('x-request-id')).toBeTruthy();
     const received = fake.requests.at(-1)!;
     expect(received.headers.authorization).toBe('Bearer sk-client-abc-123456');
     const lines = await waitForAccessLines(open, 1);
-    expect(lines.at(-1)).toMatchObject({ route: 'passthrough', path: '/files', status: 200, upstream: 'fake' });
+    expect(lines.at(-1)).toMatchObject({ route: 'passthrough', path: '/organization/costs', status: 200, upstream: 'fake' });
   });
 
   it('then a POST body streams through byte for byte', async () => {
