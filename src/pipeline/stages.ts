@@ -46,7 +46,7 @@ export function passthroughStages(stages: StageSet): Stage[] {
   return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.ownership, stages.passthrough];
 }
 
-/** WebSocket upgrades under /v1 (Realtime): authenticated and limited like any call; a session is in flight until it closes. */
+/** WebSocket upgrades under /v1 (Realtime): authenticated, policed and limited like any passthrough call; a session is in flight until it closes. */
 export function websocketStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.limits, stages.websocket];
+  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.websocket];
 }

@@ -7,7 +7,7 @@ import type { Next, RequestContext } from '../pipeline/context.js';
 import { AttemptTimeout } from '../resilience/deadlines.js';
 import { sendError } from '../server/reply.js';
 import { decodedBody } from './decode.js';
-import { CLIENT_CREDENTIALS, clientResponseHeaders, stripsClientCredentials } from './headers.js';
+import { CLIENT_BILLING_SELECTORS, CLIENT_CREDENTIALS, clientResponseHeaders, stripsClientCredentials } from './headers.js';
 import type { Upstream } from './pools.js';
 import type { SecretScrubber } from './secrets.js';
 
@@ -82,6 +82,7 @@ export class WebSocketRelay {
     for (const name in req.headers) {
       if (NOT_FORWARDED.has(name) || name.startsWith('x-breakwater-')) continue;
       if (this.stripCredentials && CLIENT_CREDENTIALS.has(name)) continue;
+      if (this.upstream.credential !== undefined && CLIENT_BILLING_SELECTORS.has(name)) continue;
       out[name] = req.headers[name];
     }
     for (const [name, value] of Object.entries(this.upstream.config.headers)) out[name.toLowerCase()] = value;

@@ -2,14 +2,16 @@ import { connect, type Socket } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame } from '../fixtures/fake-websocket.ts';
 import { hashKey } from '../limits/harness.ts';
+import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
 import { waitForAccessLines, type RunningGateway } from '../helpers/gateway.ts';
 import { fakeUpstream, gatewayProcess } from '../helpers/stack.ts';
 
 const KEY = 'bw-realtime-team-key';
 let gateway: RunningGateway;
+let fake: FakeUpstream;
 
 beforeAll(async () => {
-  const fake = await fakeUpstream();
+  fake = await fakeUpstream();
   gateway = await gatewayProcess({
     config: {
       upstreams: [{ name: 'fake', baseUrl: fake.baseUrl, apiKey: 'sk-upstream-realtime-secret' }],
@@ -19,7 +21,7 @@ beforeAll(async () => {
 });
 
 /** A raw WebSocket client: handshake with the gateway key, resolves once the 101 arrived. */
-async function openRealtime(): Promise<Socket> {
+async function openRealtime(extraHeaders: string[] = []): Promise<Socket> {
   const socket = connect(gateway.port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   socket.write([
@@ -30,6 +32,7 @@ async function openRealtime(): Promise<Socket> {
     'Sec-WebSocket-Version: 13',
     'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
     `Authorization: Bearer ${KEY}`,
+    ...extraHeaders,
     '', '',
   ].join('\r\n'));
   await new Promise<void>((resolve, reject) => {
@@ -85,5 +88,16 @@ describe('when a Realtime client presents no gateway key', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(answer.toLowerCase()).toContain('x-breakwater-error: auth');
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'invalid_api_key' } });
+  });
+});
+
+describe('when a Realtime client sends OpenAI-Organization and OpenAI-Project', () => {
+  it('then they are not forwarded, since the gateway injects its own key, and the upstream key replaces the gateway key', async () => {
+    const socket = await openRealtime(['OpenAI-Organization: org-client', 'OpenAI-Project: proj-client']);
+    socket.destroy();
+    const upgrade = fake.requests.filter((request) => request.path.startsWith('/v1/realtime')).at(-1)!;
+    expect(upgrade.headers['openai-organization']).toBeUndefined();
+    expect(upgrade.headers['openai-project']).toBeUndefined();
+    expect(upgrade.headers.authorization).toBe('Bearer sk-upstream-realtime-secret');
   });
 });
