@@ -4,6 +4,9 @@ import { readBody } from './read-body.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Longest model name accepted; real ones are well under 100 characters. */
+export const MAX_MODEL_CHARS = 256;
+
 /** Reads the body once (size-limited) and parses only the fields Breakwater uses; the rest is forwarded untouched. */
 export function validateStage(maxBodyBytes: number) {
   return async function validate(ctx: RequestContext, next: Next): Promise<void> {
@@ -37,6 +40,10 @@ export function parseRequest(body: Buffer): ParsedRequest {
   const { model, stream, stream_options: streamOptions, temperature } = fields;
   if (typeof model !== 'string' || model.length === 0) {
     throw new GatewayError('invalid_body', "you must provide a model parameter (a non-empty string)", { param: 'model' });
+  }
+  // A model name is a label, a span name and a price lookup: an endless one is refused before it is any of those.
+  if (model.length > MAX_MODEL_CHARS) {
+    throw new GatewayError('invalid_body', `'model' is longer than ${MAX_MODEL_CHARS} characters`, { param: 'model' });
   }
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') {
     throw new GatewayError('invalid_body', "'stream' must be a boolean", { param: 'stream' });
