@@ -35,7 +35,7 @@ function probe(): Probe {
   return { rssMiB: mib(memory.rss), heapUsedMiB: mib(memory.heapUsed), externalMiB: mib(memory.external), resources, sockets };
 }
 
-const config = loadConfig({ file: process.argv[2], env: process.env, port: 0 });
+const { config } = loadConfig({ file: process.argv[2], env: process.env, port: 0 });
 let lines = 0;
 // Access lines are counted, not kept: the soak proves they are all written without holding them.
 const sink = new Writable({ write(chunk: Buffer, _encoding, done) { for (const byte of chunk) if (byte === 10) lines += 1; done(); } });

@@ -2,10 +2,11 @@ import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { authStage } from './auth/auth-stage.js';
 import { KeyStore } from './auth/key-store.js';
-import { loadPriceTable } from './config/load.js';
+import { loadPriceTable, unsetConsequence, type UnsetVariable } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './observe/logger.js';
 import { observeStage } from './observe/observe-stage.js';
+import { safeUrl } from './observe/safe-url.js';
 import { Telemetry } from './observe/telemetry.js';
 import { createLimits } from './limits/create-limits.js';
 import { compose } from './pipeline/compose.js';
@@ -34,6 +35,8 @@ export interface AppOptions {
   readonly logDestination?: DestinationStream;
   /** The process environment (main.ts passes process.env): OTEL_* variables configure tracing. Default: none, so no tracing. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Config values that named an unset variable: warned about at start, and the shared-state one in /readyz. */
+  readonly unsetVariables?: readonly UnsetVariable[];
 }
 
 export interface App {
@@ -80,6 +83,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
   const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, keys.enabled, scrubber)]);
 
+  const unsetVariables = options.unsetVariables ?? [];
+  const redisUnset = unsetVariables.find((unset) => unset.path === 'state.redisUrl');
+  const stateWarning = redisUnset === undefined ? undefined : `state.redisUrl names \${${redisUnset.variable}}, which is not set: ${unsetConsequence(redisUnset)}`;
+
   const server = new GatewayServer(
     config.server,
     {
@@ -88,7 +95,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       models: runModels,
       readiness: () => {
         const shared = limits.readiness();
-        return { ready: shared.ready, detail: { upstreams: breakers.states(), state: shared.state } };
+        const state = stateWarning === undefined ? shared.state : { ...shared.state, warning: stateWarning };
+        return { ready: shared.ready, detail: { upstreams: breakers.states(), state } };
       },
       metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
       upgrade: compose(websocketStages(stages)),
@@ -100,7 +108,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start() {
       await telemetry.start();
       const port = await server.listen();
-      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: u.baseUrl, credentials: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length }, 'listening');
+      for (const unset of unsetVariables) {
+        logger.warn({ path: unset.path, variable: unset.variable, consequence: unsetConsequence(unset) }, `config: ${unset.path} names \${${unset.variable}}, which is not set`);
+      }
+      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: safeUrl(u.baseUrl), credentials: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length }, 'listening');
       return port;
     },
     async stop() {

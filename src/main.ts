@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const portText = values.port ?? process.env.PORT;
   const port = portText === undefined ? undefined : Number(portText);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) throw new Error(`--port: "${portText}" is not a port number`);
-  const config = loadConfig({ file: values.config ?? process.env.BREAKWATER_CONFIG, env: process.env, port });
+  const { config, unsetVariables } = loadConfig({ file: values.config ?? process.env.BREAKWATER_CONFIG, env: process.env, port });
 
   // A crash prints its stack through the same scrubber as log lines: no configured key reaches stderr.
   const scrub = createRedactor(config.upstreams.flatMap((upstream) => (upstream.apiKey === undefined ? [] : [upstream.apiKey])));
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 
-  const app = await createApp(config, { env: process.env });
+  const app = await createApp(config, { env: process.env, unsetVariables });
   await app.start();
   let stopping = false;
   const stop = (): void => {

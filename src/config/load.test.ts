@@ -74,7 +74,7 @@ describe('parseConfig', () => {
 describe('environment interpolation', () => {
   it('when ${NAME} is set, then it is substituted, also inside longer strings and with defaults', () => {
     const config = parseConfig(
-      { upstreams: [{ name: 'a', baseUrl: 'http://${HOST}:${PORT:-9000}/v1', apiKey: '${KEY}' }] },
+      { upstreams: [{ name: 'a', baseUrl: 'http://${HOST}:${PORT:-9000}/v1', apiKey: '${KEY}' }], server: { host: '127.0.0.1' } },
       { HOST: 'example.test', KEY: 'sk-123' },
     );
     expect(config.upstreams[0]!.baseUrl).toBe('http://example.test:9000/v1');
@@ -147,5 +147,22 @@ describe('price files', () => {
     const table = loadPriceTable(parseConfig({ pricing: { file, models: { 'gpt-4o': { input: 1, output: 2 }, 'my-model': { input: 3, output: 4 } } } }), file);
     expect(table.lookup('gpt-4o-2024-08-06')).toEqual({ input: 1, output: 2 });
     expect(table.lookup('my-model')?.output).toBe(4);
+  });
+});
+
+describe('open relays', () => {
+  const upstreams = [{ name: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-paid' }];
+
+  it('when an injected key, no gateway keys and a public address meet, then start-up is refused with what to do', () => {
+    const issues = issuesOf({ upstreams });
+    expect(issues.join('\n')).toMatch(/^server\.openRelay: upstream "openai" has an apiKey, no gateway keys are configured, and server\.host 0\.0\.0\.0 is not loopback/m);
+  });
+
+  it('when it listens on loopback, has gateway keys, passes client keys, or says openRelay, then it starts', () => {
+    expect(() => parseConfig({ upstreams, server: { host: '127.0.0.1' } })).not.toThrow();
+    expect(() => parseConfig({ upstreams, server: { host: '::1' } })).not.toThrow();
+    expect(() => parseConfig({ upstreams, keys: [{ name: 'k', hash: HASH }] })).not.toThrow();
+    expect(() => parseConfig({ upstreams: [{ name: 'openai', baseUrl: 'https://api.openai.com/v1' }] })).not.toThrow();
+    expect(() => parseConfig({ upstreams, server: { openRelay: true } })).not.toThrow();
   });
 });

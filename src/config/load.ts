@@ -24,12 +24,14 @@ const WHOLE_ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
  * means "no key" when the variable is unset; the schema then says if the key was required.
  * An unset name inside a longer string is listed in `missing`.
  */
-export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = [], missing: string[] = []): unknown {
+export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = [], missing: string[] = [], unset: UnsetVariable[] = []): unknown {
   if (typeof value === 'string') {
     const whole = WHOLE_ENV_REFERENCE.exec(value);
     if (whole !== null) {
       const found = env[whole[1] as string];
-      return found === undefined || found === '' ? undefined : found;
+      if (found !== undefined && found !== '') return found;
+      unset.push({ path: path.join('.'), variable: whole[1] as string });
+      return undefined;
     }
     return value.replace(ENV_REFERENCE, (_match, name: string, fallback: string | undefined) => {
       const found = env[name];
@@ -39,11 +41,11 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: str
       return '';
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, [...path, String(index)], missing));
+  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, [...path, String(index)], missing, unset));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const interpolated = interpolateEnv(item, env, [...path, key], missing);
+      const interpolated = interpolateEnv(item, env, [...path, key], missing, unset);
       if (interpolated !== undefined) out[key] = interpolated;
     }
     return out;
@@ -74,14 +76,31 @@ function pathOf(path: readonly PropertyKey[]): string {
   return path.map((segment) => (typeof segment === 'string' && !/^[\w-]+$/.test(segment) ? JSON.stringify(segment).replaceAll(':', '\\u003a') : String(segment))).join('.');
 }
 
+/** A value that was exactly `${NAME}` with NAME unset, so the key took its default. */
+export interface UnsetVariable {
+  readonly path: string;
+  readonly variable: string;
+}
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** Worth a warning at start: the operator named a variable that is not there. */
+  readonly unsetVariables: readonly UnsetVariable[];
+}
+
 /** Validates an already-parsed config object; throws ConfigError listing every violation. */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}, source = '(inline)'): Config {
+  return parseConfigWithNotes(raw, env, source).config;
+}
+
+function parseConfigWithNotes(raw: unknown, env: NodeJS.ProcessEnv, source: string): LoadedConfig {
   const missing: string[] = [];
-  const interpolated = interpolateEnv(raw ?? {}, env, [], missing);
+  const unsetVariables: UnsetVariable[] = [];
+  const interpolated = interpolateEnv(raw ?? {}, env, [], missing, unsetVariables);
   const result = configSchema.safeParse(interpolated);
   if (!result.success) throw new ConfigError(source, [...missing, ...formatIssues(result.error, configSchema)]);
   if (missing.length > 0) throw new ConfigError(source, missing);
-  return deepFreeze(result.data);
+  return { config: deepFreeze(result.data), unsetVariables };
 }
 
 export interface LoadOptions {
@@ -93,15 +112,22 @@ export interface LoadOptions {
 }
 
 /** The one entry point: file (or nothing), environment, CLI overrides; validated once and frozen. */
-export function loadConfig(options: LoadOptions): Config {
+export function loadConfig(options: LoadOptions): LoadedConfig {
   const raw = options.file === undefined ? {} : readYaml(options.file);
   const source = options.file ?? '(zero-config)';
   if (options.port !== undefined) {
     const object = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     const server = typeof object.server === 'object' && object.server !== null ? object.server : {};
-    return parseConfig({ ...object, server: { ...server, port: options.port } }, options.env, source);
+    return parseConfigWithNotes({ ...object, server: { ...server, port: options.port } }, options.env, source);
   }
-  return parseConfig(raw, options.env, source);
+  return parseConfigWithNotes(raw, options.env, source);
+}
+
+/** What an unset variable means for the gateway, in the words of a start-up warning. */
+export function unsetConsequence(unset: UnsetVariable): string {
+  if (unset.path === 'state.redisUrl') return 'shared state is off: limits, concurrency, ownership and runs are counted per replica, not across replicas';
+  if (/^upstreams\.\d+\.apiKey$/.test(unset.path)) return "no upstream key is injected: each client's own key is passed through";
+  return 'the key takes its default';
 }
 
 /** Reads the bundled price list (or `pricing.file`), validated like the config, and applies `pricing.models` on top. */

@@ -84,6 +84,7 @@ export const configSchema = z
     server: z
       .strictObject({
         host: z.string().default('0.0.0.0').describe('Listen address.'),
+        openRelay: z.boolean().default(false).describe('Allow listening on a non-loopback address with an upstream apiKey and no gateway keys (anyone who reaches the port spends the key). Refused at start unless this says it is meant.'),
         port: z.number().int().min(0).max(65_535).default(8300).describe('Listen port (0 picks a free one).'),
         maxBodyBytes: positiveInt.default(10 * 1024 * 1024).describe('Largest request body accepted; larger gets 413.'),
         drainTimeoutMs: nonNegativeInt.default(30_000).describe('On SIGTERM/SIGINT, how long in-flight requests and streams may finish.'),
@@ -159,6 +160,14 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['upstreams', index, 'apiKey'], message: 'required when gateway keys are configured (the gateway key is never forwarded)' });
       }
     });
+    const injected = config.upstreams.find((upstream) => upstream.apiKey !== undefined);
+    if (injected !== undefined && config.keys.length === 0 && !isLoopback(config.server.host) && !config.server.openRelay) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'openRelay'],
+        message: `upstream "${injected.name}" has an apiKey, no gateway keys are configured, and server.host ${config.server.host} is not loopback: anyone who reaches this port would spend that key. Add keys, listen on 127.0.0.1, or set server.openRelay: true if an open relay is meant`,
+      });
+    }
     config.routes.forEach((route, routeIndex) => {
       route.targets.forEach((target, targetIndex) => {
         if (!names.has(target.upstream)) {
@@ -185,6 +194,11 @@ export const configSchema = z
 export const pricingFileSchema = z.strictObject({
   models: z.record(z.string().min(1), modelPriceSchema),
 });
+
+/** Addresses only this machine (or this pod) can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 export type Config = z.output<typeof configSchema>;
 export type UpstreamConfig = Config['upstreams'][number];

@@ -6,6 +6,7 @@ import type { RequestContext } from '../pipeline/context.js';
 import type { CircuitState } from '../resilience/breakers.js';
 import { writeAccessLog } from './access-log.js';
 import { createRedactor } from './logger.js';
+import { safeUrl } from './safe-url.js';
 import { Metrics, type LimitName } from './metrics.js';
 import { ModelLabels, modelsNamedInRoutes } from './model-labels.js';
 import type { AttemptHandle, AttemptOutcome, Recorder } from './recorder.js';
@@ -177,15 +178,7 @@ function incomingTraceId(ctx: RequestContext): string | undefined {
   return id === undefined || id === '00000000000000000000000000000000' ? undefined : id;
 }
 
-/** The endpoint for the start-up line, without any credentials in its userinfo. */
+/** The endpoint for the start-up line, without any credentials in it. */
 function safeEndpoint(endpoint: string | undefined): string {
-  if (endpoint === undefined) return 'default (http://localhost:4317)';
-  try {
-    const url = new URL(endpoint);
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return '(unparseable)';
-  }
+  return endpoint === undefined ? 'default (http://localhost:4317)' : safeUrl(endpoint);
 }

@@ -32,6 +32,16 @@ describe('the breakwater CLI', () => {
     expect(result.stderr).toContain('keys.0.limits.dailyBudgetUSD: unknown key, did you mean "dailyBudgetUsd"?');
   });
 
+  it('when the config would make an open relay of a paid key, then it refuses to start and says what to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
+    const file = join(dir, 'relay.yaml');
+    writeFileSync(file, 'server: { host: 0.0.0.0, port: 0 }\nupstreams:\n  - name: openai\n    baseUrl: http://127.0.0.1:9/v1\n    apiKey: sk-paid-key-123456\n');
+    const result = run(['--config', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('server.openRelay: upstream "openai" has an apiKey, no gateway keys are configured');
+    expect(result.stderr).not.toContain('sk-paid-key-123456');
+  });
+
   it('when the YAML does not parse, then it says so and exits non-zero', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
     const file = join(dir, 'broken.yaml');
