@@ -15,6 +15,7 @@ import { Breakers } from './resilience/breakers.js';
 import { RetryBudget } from './resilience/retry-budget.js';
 import { routeStage } from './routing/route-stage.js';
 import { RouteTable } from './routing/route-table.js';
+import { AdminRoutes, AdminServer } from './server/admin-server.js';
 import { GatewayServer } from './server/http-server.js';
 import { modelsStage } from './server/models-endpoint.js';
 import { forwardStage } from './upstream/forward-stage.js';
@@ -87,18 +88,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const redisUnset = unsetVariables.find((unset) => unset.path === 'state.redisUrl');
   const stateWarning = redisUnset === undefined ? undefined : `state.redisUrl names \${${redisUnset.variable}}, which is not set: ${unsetConsequence(redisUnset)}`;
 
+  const adminRoutes = new AdminRoutes({
+    readiness: () => {
+      const shared = limits.readiness();
+      const state = stateWarning === undefined ? shared.state : { ...shared.state, warning: stateWarning };
+      return { ready: shared.ready, detail: { upstreams: breakers.states(), state } };
+    },
+    metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
+    draining: () => server.isDraining,
+  });
+  const adminServer = config.server.adminPort === undefined ? undefined : new AdminServer(config.server.host, config.server.adminPort, adminRoutes);
   const server = new GatewayServer(
     config.server,
     {
       llm: compose(llmStages(stages)),
       passthrough: compose(passthroughStages(stages)),
       models: runModels,
-      readiness: () => {
-        const shared = limits.readiness();
-        const state = stateWarning === undefined ? shared.state : { ...shared.state, warning: stateWarning };
-        return { ready: shared.ready, detail: { upstreams: breakers.states(), state } };
-      },
-      metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
+      admin: adminServer === undefined ? adminRoutes : undefined,
       upgrade: compose(websocketStages(stages)),
     },
     logger,
@@ -108,10 +114,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start() {
       await telemetry.start();
       const port = await server.listen();
+      const adminPort = await adminServer?.listen();
       for (const unset of unsetVariables) {
         logger.warn({ path: unset.path, variable: unset.variable, consequence: unsetConsequence(unset) }, `config: ${unset.path} names \${${unset.variable}}, which is not set`);
       }
-      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: safeUrl(u.baseUrl), credentials: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length }, 'listening');
+      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: safeUrl(u.baseUrl), credentials: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length, adminPort }, 'listening');
       return port;
     },
     async stop() {
@@ -122,6 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await upstreams.destroy();
       await limits.close();
       await telemetry.shutdown();
+      await adminServer?.close();
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };

@@ -86,6 +86,7 @@ export const configSchema = z
         host: z.string().default('0.0.0.0').describe('Listen address.'),
         openRelay: z.boolean().default(false).describe('Allow listening on a non-loopback address with an upstream apiKey and no gateway keys (anyone who reaches the port spends the key). Refused at start unless this says it is meant.'),
         port: z.number().int().min(0).max(65_535).default(8300).describe('Listen port (0 picks a free one).'),
+        adminPort: z.number().int().min(0).max(65_535).optional().describe('A second listener (same host) for /metrics, /readyz and /healthz, which then leave the API port (only /healthz stays). Absent: one port serves all.'),
         maxBodyBytes: positiveInt.default(10 * 1024 * 1024).describe('Largest request body accepted; larger gets 413.'),
         drainTimeoutMs: nonNegativeInt.default(30_000).describe('On SIGTERM/SIGINT, how long in-flight requests and streams may finish.'),
         headersTimeoutMs: positiveInt.default(30_000).describe('Deadline for a client to send its request headers.'),

@@ -11,6 +11,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { ANONYMOUS } from '../auth/key-store.js';
 import { newForwardResult, type RequestContext, type Upgrade } from '../pipeline/context.js';
 import type { Operation } from '../usage/types.js';
+import type { AdminRoutes } from './admin-server.js';
 import { sendBareError, sendJson, sendRawError } from './reply.js';
 
 /** POST paths below /v1 that the gateway understands; everything else under /v1 is passed through. */
@@ -30,8 +31,8 @@ export interface ServerHandlers {
   readonly llm: (ctx: RequestContext) => Promise<void>;
   readonly passthrough: (ctx: RequestContext) => Promise<void>;
   readonly models: (ctx: RequestContext) => Promise<void>;
-  readonly readiness: () => { ready: boolean; detail: Record<string, unknown> };
-  readonly metrics: (accept: string | undefined) => Promise<{ contentType: string; body: string }>;
+  /** /healthz, /readyz and /metrics on this port; undefined when they live on the admin port (only /healthz stays). */
+  readonly admin: AdminRoutes | undefined;
   /** WebSocket upgrades under /v1: the same observe, auth and limits stages, then the tunnel. */
   readonly upgrade: (ctx: RequestContext) => Promise<void>;
 }
@@ -111,9 +112,8 @@ export class GatewayServer {
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (this.draining) res.setHeader('connection', 'close');
+    if (this.handlers.admin?.handle(path, req, res) === true) return;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') return this.readyz(res);
-    if (path === '/metrics') return void this.metrics(req, res);
     const id = requestIdOf(req);
     if (!path.startsWith('/v1/')) {
       sendBareError(res, new GatewayError('not_found', `Unknown path ${path.slice(0, 200)}; the OpenAI API lives under /v1`), id);
@@ -192,18 +192,6 @@ export class GatewayServer {
       costUsd: undefined,
       traceparent: undefined,
     };
-  }
-
-  private readyz(res: ServerResponse): void {
-    const { ready, detail } = this.handlers.readiness();
-    const isReady = ready && !this.draining;
-    sendJson(res, isReady ? 200 : 503, { status: isReady ? 'ready' : this.draining ? 'draining' : 'not_ready', ...detail });
-  }
-
-  private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { contentType, body } = await this.handlers.metrics(req.headers.accept);
-    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
   }
 
   /** Malformed HTTP never reaches the pipeline: answer in OpenAI's shape where the socket still allows. */
