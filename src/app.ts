@@ -97,7 +97,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
     draining: () => server.isDraining,
   });
-  const adminServer = config.server.adminPort === undefined ? undefined : new AdminServer(config.server.host, config.server.adminPort, adminRoutes);
+  const adminServer = config.server.adminPort === undefined ? undefined : new AdminServer(config.server.adminHost ?? config.server.host, config.server.adminPort, adminRoutes);
   const server = new GatewayServer(
     config.server,
     {

@@ -7,6 +7,8 @@ import { readdirSync } from 'node:fs';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { ConfigMap, Pod } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../../src/config/load.ts';
 import { parseAllDocuments } from 'yaml';
 import { readRepoFile, repoPath } from './ship-helpers.ts';
 
@@ -50,12 +52,13 @@ describe('plain manifests in helm/examples', () => {
     const sidecar = spec?.initContainers?.find((c) => c.name === 'breakwater');
     const agent = spec?.containers.find((c) => c.name === 'agent');
     expect(sidecar?.restartPolicy).toBe('Always');
-    expect(sidecar?.ports?.[0]?.containerPort).toBe(8300);
-    expect(sidecar?.readinessProbe?.httpGet?.path).toBe('/readyz');
-    expect(sidecar?.livenessProbe?.httpGet?.path).toBe('/healthz');
+    // Probes and scrapes reach the admin port; the API listens on the pod's loopback only.
+    expect(sidecar?.ports?.map((p) => p.containerPort)).toEqual([8301]);
+    expect(sidecar?.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: sidecar?.ports?.[0]?.name });
+    expect(sidecar?.livenessProbe?.httpGet).toMatchObject({ path: '/healthz', port: sidecar?.ports?.[0]?.name });
     expect(sidecar?.args).toEqual(['--config', '/etc/breakwater/breakwater.yaml']);
     expect(sidecar?.securityContext?.readOnlyRootFilesystem).toBe(true);
-    expect(agent?.env?.find((e) => e.name === 'OPENAI_BASE_URL')?.value).toBe('http://localhost:8300/v1');
+    expect(agent?.env?.find((e) => e.name === 'OPENAI_BASE_URL')?.value).toBe('http://127.0.0.1:8300/v1');
     // The provider key lives only in the sidecar; the agent holds a gateway key.
     const agentSecretKeys = (agent?.env ?? []).map((e) => e.valueFrom?.secretKeyRef?.key);
     expect(agentSecretKeys).not.toContain('openai-api-key');
@@ -63,7 +66,9 @@ describe('plain manifests in helm/examples', () => {
     // The mounted config is the ConfigMap in the same file.
     const configMap = objs.find((o) => o.kind === 'ConfigMap') as unknown as { metadata: { name: string }; data: Record<string, string> };
     expect(spec?.volumes?.find((v) => v.name === 'breakwater-config')?.configMap?.name).toBe(configMap.metadata.name);
-    expect(configMap.data['breakwater.yaml']).toContain('port: 8300');
+    // The gateway's own schema accepts the mounted config.
+    const config = parseConfig(parseYaml(configMap.data['breakwater.yaml']!), { OPENAI_API_KEY: 'sk-x', AGENT_KEY_HASH: `sha256:${'a'.repeat(64)}` });
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8300, adminHost: '0.0.0.0', adminPort: 8301 });
     const drainMs = Number(/drainTimeoutMs: (\d+)/.exec(configMap.data['breakwater.yaml'] ?? '')?.[1]);
     expect(spec?.terminationGracePeriodSeconds ?? 30).toBeGreaterThan(drainMs / 1000);
   });

@@ -34,6 +34,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $cfg := deepCopy (default (dict) .Values.config) }}
 {{- $server := default (dict) (get $cfg "server") }}
 {{- $_ := set $server "port" (int .Values.port) }}
+{{- $_ := set $server "adminPort" (int .Values.adminPort) }}
 {{- $_ := set $server "drainTimeoutMs" (mul (int .Values.drainTimeoutSeconds) 1000) }}
 {{- $_ := set $cfg "server" $server }}
 {{- if .Values.redis.enabled }}
