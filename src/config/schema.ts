@@ -11,7 +11,8 @@ const nonNegativeInt = z.number().int().nonnegative();
 const timeoutsSchema = z
   .strictObject({
     connectMs: positiveInt.default(5_000).describe('TCP + TLS connect deadline per attempt.'),
-    firstByteMs: positiveInt.default(60_000).describe('Deadline for response headers per attempt; for streams this bounds time to first token.'),
+    firstByteMs: positiveInt.default(60_000).describe('Deadline for the response headers of a streamed call, per attempt (providers send them at once; a hung upstream does not). A timeout here counts against the breaker.'),
+    nonStreamFirstByteMs: positiveInt.optional().describe('Deadline for the response headers of a non-stream call, which arrive only once the whole answer is generated (minutes for a reasoning model). Absent: only the total deadline applies. A timeout here never counts against the breaker.'),
     idleMs: positiveInt.default(30_000).describe('Longest gap between two body chunks (stream idle timeout).'),
     totalMs: positiveInt.default(600_000).describe('Deadline for the whole request, shared by all attempts and fallbacks.'),
   })
@@ -49,8 +50,17 @@ const targetSchema = z.strictObject({
   model: z.string().min(1).optional().describe('Model name sent to this upstream instead of the requested one.'),
 });
 
+/** What a route may tighten or loosen of its targets' timeouts (connectMs belongs to the upstream's pool). */
+const routeTimeoutsSchema = z.strictObject({
+  firstByteMs: positiveInt.optional().describe("Replaces the target upstream's firstByteMs for calls of this route."),
+  nonStreamFirstByteMs: positiveInt.optional().describe("Replaces the target upstream's nonStreamFirstByteMs for calls of this route."),
+  idleMs: positiveInt.optional().describe("Replaces the target upstream's idleMs for calls of this route."),
+  totalMs: positiveInt.optional().describe("Replaces the first target's totalMs for calls of this route."),
+});
+
 const routeSchema = z.strictObject({
   match: z.string().min(1).describe('Glob on the requested model (`*` any run, `?` one character).'),
+  timeouts: routeTimeoutsSchema.optional().describe('Timeouts of this route, over its targets\' own (e.g. longer for a reasoning model).'),
   targets: z.array(targetSchema).min(1).describe('Ordered targets; later ones are fallbacks.'),
 });
 
@@ -208,3 +218,5 @@ export type RouteConfig = Config['routes'][number];
 export type KeyConfig = Config['keys'][number];
 export type KeyLimits = KeyConfig['limits'];
 export type ModelPriceConfig = z.output<typeof modelPriceSchema>;
+export type TimeoutsConfig = UpstreamConfig['timeouts'];
+export type RouteTimeouts = z.output<typeof routeTimeoutsSchema>;

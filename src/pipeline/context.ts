@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorClass } from '../errors/classes.js';
-import type { KeyLimits } from '../config/schema.js';
+import type { KeyLimits, RouteTimeouts } from '../config/schema.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 
 /** Who is calling. `name` is a key name from config or `anonymous`; never key material. */
@@ -23,10 +23,11 @@ export interface ParsedRequest {
   readonly temperature: number | undefined;
 }
 
-/** One entry of the route plan: an upstream and the model name it is asked for. */
+/** One entry of the route plan: an upstream, the model name it is asked for, and the route's timeouts over the upstream's. */
 export interface RouteTarget {
   readonly upstream: string;
   readonly model: string;
+  readonly timeouts?: RouteTimeouts | undefined;
 }
 
 export type StreamOutcome = 'completed' | 'upstream_truncated' | 'idle_timeout' | 'client_cancelled' | 'upstream_error';

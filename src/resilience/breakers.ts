@@ -10,8 +10,10 @@ export type CircuitListener = (upstream: string, state: CircuitState) => void;
 
 type Attempt = () => Promise<unknown>;
 
-/** Errors that carry their class (attempt failures) are judged by it; others are classified by code. */
+/** Attempt failures say whether they count; others are judged by their class, carried or classified by code. */
 function tripsBreaker(error: unknown): boolean {
+  const counts = (error as { countsForBreaker?: unknown } | null)?.countsForBreaker;
+  if (typeof counts === 'boolean') return counts;
   const carried = (error as { errorClass?: ErrorClass } | null)?.errorClass;
   const errorClass = carried ?? classifyThrown(error);
   return ERROR_CLASSES[errorClass].tripsBreaker;

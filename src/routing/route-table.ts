@@ -1,10 +1,11 @@
 import picomatch from 'picomatch';
-import type { Config } from '../config/schema.js';
+import type { Config, RouteTimeouts } from '../config/schema.js';
 import type { RouteTarget } from '../pipeline/context.js';
 
 interface CompiledRoute {
   readonly matches: (model: string) => boolean;
   readonly targets: readonly { upstream: string; model: string | undefined }[];
+  readonly timeouts: RouteTimeouts | undefined;
 }
 
 /** Model-name globs compiled once at start; first matching route wins. */
@@ -19,6 +20,7 @@ export class RouteTable {
     this.routes = config.routes.map((route) => ({
       matches: compileGlob(route.match),
       targets: route.targets.map((target) => ({ upstream: target.upstream, model: target.model })),
+      timeouts: route.timeouts,
     }));
   }
 
@@ -27,7 +29,7 @@ export class RouteTable {
     if (this.routes.length === 0) return [{ upstream: this.defaultUpstream, model }];
     const route = this.routes.find((candidate) => candidate.matches(model));
     if (route === undefined) return undefined;
-    return route.targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model }));
+    return route.targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model, timeouts: route.timeouts }));
   }
 
   /** Model names a client can ask for by exact name: route patterns without glob characters and renamed target models. */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ErrorClass } from '../errors/classes.js';
+import { ERROR_CLASSES, type ErrorClass } from '../errors/classes.js';
 import { classifyThrown, classifyUpstreamStatus, upstreamErrorCode } from '../errors/classify.js';
-import { AttemptTimeout, timedChildSignal } from '../resilience/deadlines.js';
+import { AttemptTimeout, DeadlineExceeded, timedChildSignal } from '../resilience/deadlines.js';
 import { parseRetryHint } from '../resilience/retry-policy.js';
 import { decodedBody } from './decode.js';
 import type { Upstream, UpstreamRegistry, UpstreamRequest, UpstreamResponse } from './pools.js';
@@ -16,8 +16,10 @@ export class AttemptFailure extends Error {
   readonly headers: IncomingHttpHeaders | undefined;
   readonly body: Buffer | undefined;
   readonly hintMs: number | undefined;
+  /** Counts against the upstream's circuit breaker: the class decides, except for timeouts that say nothing about the upstream. */
+  readonly countsForBreaker: boolean;
 
-  constructor(errorClass: ErrorClass, answer: { status?: number; headers?: IncomingHttpHeaders; body?: Buffer; cause?: unknown } = {}) {
+  constructor(errorClass: ErrorClass, answer: { status?: number; headers?: IncomingHttpHeaders; body?: Buffer; cause?: unknown; countsForBreaker?: boolean | undefined } = {}) {
     super(answer.status === undefined ? `upstream attempt failed: ${errorClass}` : `upstream answered ${answer.status}`, { cause: answer.cause });
     this.name = 'AttemptFailure';
     this.errorClass = errorClass;
@@ -25,6 +27,7 @@ export class AttemptFailure extends Error {
     this.headers = answer.headers;
     this.body = answer.body;
     this.hintMs = answer.headers === undefined ? undefined : parseRetryHint(answer.headers, Date.now());
+    this.countsForBreaker = answer.countsForBreaker ?? ERROR_CLASSES[errorClass].tripsBreaker;
   }
 }
 
@@ -43,7 +46,7 @@ export async function runAttempt(registry: UpstreamRegistry, upstream: Upstream,
     firstByte.clear();
     // An aborted signal carries our own typed reason (deadline, client closed, first byte): classify by that.
     const reason = signal.aborted ? (signal.reason as unknown) : error;
-    throw new AttemptFailure(classifyThrown(reason), { cause: error });
+    throw new AttemptFailure(classifyThrown(reason), { cause: error, countsForBreaker: tellsAboutUpstream(reason, request) });
   } finally {
     firstByte.stopTimer();
   }
@@ -60,6 +63,19 @@ export async function runAttempt(registry: UpstreamRegistry, upstream: Upstream,
   const errorClass = classifyUpstreamStatus(response.statusCode, upstreamErrorCode(body)) ?? 'upstream_5xx';
   const headers = plain.decoded ? { ...response.headers, 'content-encoding': undefined } : response.headers;
   throw new AttemptFailure(errorClass, { status: response.statusCode, headers, body });
+}
+
+/**
+ * The rule that keeps one tenant's slow generations from opening the breaker for every tenant: of the
+ * timeouts, only a connect timeout and a streamed call's missing headers say the upstream is unwell.
+ * A non-stream call waits for its whole answer before headers come, and the total deadline is the
+ * client's own budget: neither counts.
+ */
+function tellsAboutUpstream(reason: unknown, request: UpstreamRequest): boolean | undefined {
+  if (reason instanceof DeadlineExceeded) return false;
+  if (reason instanceof AttemptTimeout && reason.code === 'BW_FIRST_BYTE_TIMEOUT') return request.stream === true;
+  if ((reason as { code?: unknown } | null)?.code === 'UND_ERR_HEADERS_TIMEOUT') return request.stream === true;
+  return undefined;
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number): Promise<Buffer> {

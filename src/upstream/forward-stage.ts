@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from '../config/schema.js';
+import type { Config, TimeoutsConfig } from '../config/schema.js';
 import { ERROR_CLASSES, type ErrorClass } from '../errors/classes.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayErrorCode } from '../errors/classes.js';
@@ -46,8 +46,8 @@ const CODE_FOR_CLASS: Partial<Record<ErrorClass, GatewayErrorCode>> = {
  */
 export function forwardStage(deps: ForwardDeps) {
   return async function forward(ctx: RequestContext, _next: Next): Promise<void> {
-    const first = deps.upstreams.get(ctx.plan[0]!.upstream);
-    const deadline = new Deadline(ctx.startedAt, first.config.timeouts.totalMs);
+    const first = ctx.plan[0]!;
+    const deadline = new Deadline(ctx.startedAt, first.timeouts?.totalMs ?? deps.upstreams.get(first.upstream).config.timeouts.totalMs);
     const total = timedChildSignal(ctx.clientSignal, deadline.remainingMs(), () => new DeadlineExceeded());
     const signal = total.signal;
     try {
@@ -72,6 +72,7 @@ async function tryTarget(deps: ForwardDeps, ctx: RequestContext, target: RouteTa
   const upstream = deps.upstreams.get(target.upstream);
   const budget = deps.retryBudgets.get(target.upstream);
   const prepared = bodyForTarget(ctx, target.model);
+  const timeouts = attemptTimeouts(upstream.config.timeouts, target, ctx.request?.stream === true);
   budget?.recordRequest(Date.now());
   let last: AttemptFailure | undefined;
   for (let attemptsHere = 1; ; attemptsHere++) {
@@ -96,8 +97,9 @@ async function tryTarget(deps: ForwardDeps, ctx: RequestContext, target: RouteTa
           headers: upstreamRequestHeaders(ctx.req.headers, upstream, attempt.traceparent, deps.gatewayKeys),
           body: prepared.body,
           signal,
-          headersTimeoutMs: Math.max(1, Math.min(upstream.config.timeouts.firstByteMs, deadline.remainingMs())),
-          idleTimeoutMs: upstream.config.timeouts.idleMs,
+          headersTimeoutMs: Math.max(1, Math.min(timeouts.firstByteMs ?? deadline.remainingMs(), deadline.remainingMs())),
+          idleTimeoutMs: timeouts.idleMs,
+          stream: ctx.request?.stream === true,
         }),
       );
     } catch (error) {
@@ -127,7 +129,7 @@ async function tryTarget(deps: ForwardDeps, ctx: RequestContext, target: RouteTa
       }
       continue;
     }
-    await commit(ctx, response, prepared, signal, deps, attempt.upstream);
+    await commit(ctx, response, prepared, signal, deps, attempt.upstream, timeouts.idleMs);
     ctx.result.upstreamMs += performance.now() - sentAt;
     deps.recorder.attemptFinished(ctx, attempt, ctx.result.errorClass ?? 'success', response.statusCode);
     return undefined;
@@ -135,7 +137,7 @@ async function tryTarget(deps: ForwardDeps, ctx: RequestContext, target: RouteTa
 }
 
 /** Sends the upstream's status and headers: from here on the answer is the client's. */
-async function commit(ctx: RequestContext, response: UpstreamResponse, prepared: PreparedBody, signal: AbortSignal, deps: ForwardDeps, upstream: string): Promise<void> {
+async function commit(ctx: RequestContext, response: UpstreamResponse, prepared: PreparedBody, signal: AbortSignal, deps: ForwardDeps, upstream: string, idleMs: number): Promise<void> {
   const { res, result } = ctx;
   recordUpstreamRateLimits(deps.recorder, upstream, response.headers);
   const plain = decodedBody(response.headers, response.body);
@@ -148,7 +150,7 @@ async function commit(ctx: RequestContext, response: UpstreamResponse, prepared:
   result.status = response.statusCode;
   result.committed = true;
   res.writeHead(response.statusCode, headers);
-  await relayBody(ctx, response, plain.body, { stripInjectedUsage: prepared.injectedUsage, signal, idleMs: deps.upstreams.get(upstream).config.timeouts.idleMs, maxEventBytes: deps.maxSseEventBytes });
+  await relayBody(ctx, response, plain.body, { stripInjectedUsage: prepared.injectedUsage, signal, idleMs, maxEventBytes: deps.maxSseEventBytes });
 }
 
 /** No target committed: pass the last upstream answer through, or answer with our own error. */
@@ -192,6 +194,19 @@ function recordUpstreamRateLimits(recorder: Recorder, upstream: string, headers:
 
 function classOf(error: unknown): ErrorClass {
   return (error as { code?: unknown } | null)?.code === 'EOPENBREAKER' ? 'circuit_open' : 'internal';
+}
+
+/**
+ * One attempt's deadlines: the route's over the upstream's. A streamed call's headers come at once,
+ * so `firstByteMs` bounds them; a non-stream call's come with the finished answer, so only
+ * `nonStreamFirstByteMs` (when set) or the total deadline does.
+ */
+function attemptTimeouts(upstream: TimeoutsConfig, target: RouteTarget, stream: boolean): { firstByteMs: number | undefined; idleMs: number } {
+  const route = target.timeouts;
+  return {
+    firstByteMs: stream ? (route?.firstByteMs ?? upstream.firstByteMs) : (route?.nonStreamFirstByteMs ?? upstream.nonStreamFirstByteMs),
+    idleMs: route?.idleMs ?? upstream.idleMs,
+  };
 }
 
 function queryOf(url: string | undefined): string {

@@ -25,6 +25,8 @@ export interface UpstreamRequest {
   readonly signal: AbortSignal;
   readonly headersTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** A streamed call: a first-byte timeout is then the upstream hanging, and counts against its breaker. */
+  readonly stream?: boolean;
 }
 
 export class UpstreamRegistry {
