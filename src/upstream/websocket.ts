@@ -48,11 +48,14 @@ export class WebSocketRelay {
       const url = new URL(this.upstream.basePath + (ctx.req.url ?? '/').slice('/v1'.length), this.upstream.origin);
       const request = this.transport.request(url, { method: 'GET', headers: this.requestHeaders(ctx.req), agent: false });
       socket.on('error', () => (clientFailed = true));
-      socket.once('close', () => {
-        if (clientFailed && result.errorClass === undefined) result.errorClass = 'client_closed';
+      // The client's signal follows its socket from arrival on, so a client gone during auth or limits is seen too.
+      const ended = (): void => {
+        if (result.errorClass === undefined && (clientFailed || !result.committed)) result.errorClass = 'client_closed';
         request.destroy();
         resolve();
-      });
+      };
+      if (ctx.clientSignal.aborted) return ended();
+      ctx.clientSignal.addEventListener('abort', ended, { once: true });
       const connectMs = this.upstream.config.timeouts.connectMs;
       const firstByteMs = this.upstream.config.timeouts.firstByteMs;
       request.setTimeout(connectMs + firstByteMs, () => request.destroy(new AttemptTimeout('first_byte', firstByteMs)));
@@ -99,10 +102,18 @@ export class WebSocketRelay {
     if (upstreamHead.length > 0) client.write(upstreamHead);
     if (clientHead.length > 0) upstream.write(clientHead);
     upstream.on('error', failed);
+    // WebSocket has no use for half-closed TCP: when either side ends, the session is over both ways
+    // (a client that sends FIN would otherwise leave a half-open session in flight until drain).
+    const over = (): void => {
+      client.end();
+      upstream.end();
+    };
+    upstream.once('end', over);
+    client.once('end', over);
     upstream.once('close', () => client.destroy());
     client.once('close', () => upstream.destroy());
-    upstream.pipe(client);
-    client.pipe(upstream);
+    upstream.pipe(client, { end: false });
+    client.pipe(upstream, { end: false });
   }
 
   /** The upstream answered the handshake without upgrading: its status and body, secrets removed, then close. */

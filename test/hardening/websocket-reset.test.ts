@@ -93,8 +93,11 @@ describe('when a Realtime client presents no gateway key', () => {
 
 describe('when a Realtime client sends OpenAI-Organization and OpenAI-Project', () => {
   it('then they are not forwarded, since the gateway injects its own key, and the upstream key replaces the gateway key', async () => {
+    const before = gateway.logs().filter((line) => line.msg === 'request').length;
     const socket = await openRealtime(['OpenAI-Organization: org-client', 'OpenAI-Project: proj-client']);
     socket.destroy();
+    // A client that closes its side ends the session both ways at once (no half-open session left in flight).
+    await waitForAccessLines(gateway, before + 1, 3_000);
     const upgrade = fake.requests.filter((request) => request.path.startsWith('/v1/realtime')).at(-1)!;
     expect(upgrade.headers['openai-organization']).toBeUndefined();
     expect(upgrade.headers['openai-project']).toBeUndefined();
