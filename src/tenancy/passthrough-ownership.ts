@@ -39,6 +39,7 @@ export class PassthroughOwnership implements AnswerReader {
     const key = ctx.principal.name;
     const answer = parseObject(body);
     if (access.kind === 'list') return this.filterList(access.family, key, answer);
+    if (access.kind === 'object' && access.deletes) await this.forget(ctx, access.family, access.id);
     if (answer === undefined) return body;
     if (access.kind === 'create' && typeof answer['id'] === 'string') await this.owners.claim(access.family, answer['id'], key);
     await this.claimMadeFiles(access.family, answer, key);
@@ -60,16 +61,16 @@ export class PassthroughOwnership implements AnswerReader {
         return next();
       case 'object': {
         if ((await this.owners.owner(access.family, access.id)) !== ctx.principal.name) throw notOwned(access.family, access.id);
-        await next();
-        if (access.deletes && ctx.result.status >= 200 && ctx.result.status < 300) {
-          await this.owners.release(access.family, access.id).catch((error: unknown) => {
-            // Deleted upstream: a record left behind names a dead id and opens nothing.
-            this.log.warn({ request_id: ctx.id, err: error, family: access.family.name }, 'tenancy: could not forget the owner of a deleted object');
-          });
-        }
-        return;
+        return next();
       }
     }
+  }
+
+  /** Deleted upstream: forget its owner before the client hears of it. A record left behind names a dead id and opens nothing. */
+  private async forget(ctx: RequestContext, family: OwnedFamily, id: string): Promise<void> {
+    await this.owners.release(family, id).catch((error: unknown) => {
+      this.log.warn({ request_id: ctx.id, err: error, family: family.name }, 'tenancy: could not forget the owner of a deleted object');
+    });
   }
 
   /** Keeps the key's own objects; `first_id` / `last_id` name what it sees, `has_more` stays the upstream's. */

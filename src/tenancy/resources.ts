@@ -99,5 +99,6 @@ export function resourceAccess(method: string, path: string): ResourceAccess | u
  */
 export function answerMatters(access: ResourceAccess): boolean {
   if (access.kind === 'create' || access.kind === 'list') return true;
-  return access.kind === 'object' && access.family.madeFiles !== undefined && access.below <= 1;
+  // A delete's answer is held until the owner is forgotten, so no later call can still pass on it.
+  return access.kind === 'object' && (access.deletes || (access.family.madeFiles !== undefined && access.below <= 1));
 }

@@ -16,7 +16,7 @@ describe('when a passthrough path is classified', () => {
     ['DELETE', '/files', 'files collection'],
     ['GET', '/files/file-1', 'files object file-1'],
     ['GET', '/files/file-1/content', 'files object file-1'],
-    ['DELETE', '/files/file-1', 'files object file-1 (delete)'],
+    ['DELETE', '/files/file-1', 'files object file-1 (delete) (read answer)'],
     ['GET', '/files/file-%41', 'files object file-A'],
     ['POST', '/uploads/upload_1/complete', 'uploads object upload_1 (read answer)'],
     ['GET', '/batches/batch_1', 'batches object batch_1 (read answer)'],
