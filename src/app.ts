@@ -18,6 +18,7 @@ import { RouteTable } from './routing/route-table.js';
 import { AdminRoutes, AdminServer } from './server/admin-server.js';
 import { GatewayServer } from './server/http-server.js';
 import { modelsStage } from './server/models-endpoint.js';
+import { AttemptUnit } from './upstream/attempt.js';
 import { forwardStage } from './upstream/forward-stage.js';
 import { Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
@@ -68,14 +69,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled, scrubber, ownership);
 
   const stages: StageSet = {
-    observe: observeStage(telemetry, logger),
+    observe: observeStage(telemetry),
     auth: authStage(keys),
     validate: validateStage(config.server.maxBodyBytes),
     unpriced: config.pricing.onUnpriced === 'reject' ? unpricedStage(prices) : undefined,
     limits: limits.stage,
     usage: usageStage(prices, telemetry),
     route: routeStage(routes),
-    forward: forwardStage({ upstreams, breakers, retryBudgets, retry: config.retry, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes, scrubber }),
+    forward: forwardStage({
+      attempts: new AttemptUnit({ upstreams, breakers, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes }),
+      upstreams,
+      retryBudgets,
+      retry: config.retry,
+      recorder: telemetry,
+      scrubber,
+    }),
     passthrough: passthrough.stage(),
     websocket: websockets.stage(),
     passthroughPolicy: passthroughPolicyStage(config.keys),

@@ -77,3 +77,16 @@ export const GATEWAY_ERROR_CODES = {
 } as const satisfies Record<string, { errorClass: ErrorClass; status: number }>;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_CODES;
+
+/** The gateway's own code for a failure with no upstream answer to pass through. */
+const CODE_FOR_CLASS: Partial<Record<ErrorClass, GatewayErrorCode>> = {
+  timeout: 'timeout',
+  circuit_open: 'circuit_open',
+  network: 'upstream_unreachable',
+  upstream_5xx: 'upstream_error',
+  client_closed: 'client_closed',
+};
+
+export function codeForClass(errorClass: ErrorClass): GatewayErrorCode {
+  return CODE_FOR_CLASS[errorClass] ?? 'internal_error';
+}

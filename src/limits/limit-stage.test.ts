@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Recorder } from '../observe/recorder.js';
-import type { RequestContext } from '../pipeline/context.js';
+import { testContext } from '../../test/helpers/context.ts';
 import { MemoryStore } from '../state/memory.js';
 import { PriceTable } from '../usage/pricing.js';
 import { DailyBudget } from './budget.js';
@@ -23,17 +23,8 @@ describe('the limits stage', () => {
       onDepth: () => undefined, onWaited: () => undefined, onRefused: () => undefined, onLeasesLost: () => undefined,
     });
     const stage = limitStage({ keys: new Map([['team-a', { counters, gate }]]), queueTimeoutMs: 1_000, onSettleError: (_ctx, error) => { throw error; } });
-    const ctx = {
-      principal: { name: 'team-a', limits: {} },
-      req: { headers: {} },
-      body: Buffer.alloc(0),
-      request: undefined,
-      operation: undefined,
-      plan: [],
-      clientSignal: new AbortController().signal,
-      usage: undefined,
-      costUsd: undefined,
-    } as unknown as RequestContext;
+    const ctx = testContext({ operation: undefined, method: 'GET', path: '/files' });
+    ctx.principal = { name: 'team-a', limits: {} };
 
     let slotsWhileRunning = -1;
     await stage(ctx, async () => {
@@ -44,7 +35,7 @@ describe('the limits stage', () => {
     expect((await rpm.take('team-a', 0)).state.remaining).toBe(9);
     expect((await tpm.take('team-a', 0)).state.remaining).toBe(1_000);
     expect(await budget.spent('team-a')).toBe(0);
-    expect(ctx.rateLimitHeaders?.['x-ratelimit-remaining-requests']).toBe('9');
-    expect(ctx.rateLimitHeaders?.['x-ratelimit-limit-tokens']).toBeUndefined();
+    expect(ctx.replyHeaders['x-ratelimit-remaining-requests']).toBe('9');
+    expect(ctx.replyHeaders['x-ratelimit-limit-tokens']).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Next, RequestContext } from '../pipeline/context.js';
 import type { KeyLimiter } from './key-limiter.js';
 import { parsePriority, PRIORITY_HEADER, type ConcurrencyGate, type Release } from './queue.js';
@@ -27,16 +28,19 @@ export function limitStage(deps: LimitStageDeps) {
     let admission;
     if (counters !== undefined) {
       admission = await counters.admit(ctx);
-      ctx.rateLimitHeaders = admission.headers;
+      Object.assign(ctx.replyHeaders, admission.headers);
       if (admission.rejection !== undefined) throw admission.rejection;
     }
     let release: Release | undefined;
     if (gate !== undefined) {
+      const queuedFrom = performance.now();
       try {
         release = await gate.acquire(parsePriority(ctx.req.headers[PRIORITY_HEADER]), deps.queueTimeoutMs, ctx.clientSignal);
       } catch (error) {
         if (admission !== undefined) await counters!.refund(admission).catch((e: unknown) => deps.onSettleError(ctx, e));
         throw error;
+      } finally {
+        ctx.waits.queueMs = performance.now() - queuedFrom;
       }
     }
     try {

@@ -1,14 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import type { Logger } from 'pino';
 import type { RequestContext } from '../pipeline/context.js';
 
-/** The one access line per request, written at its real end. */
-export function writeAccessLog(logger: Logger, ctx: RequestContext, traceId: string | undefined, spanId: string | undefined): void {
-  const { result, request, usage } = ctx;
+/** The one access line per request, written at its real end, through the request's own logger (which carries request_id). */
+export function writeAccessLog(ctx: RequestContext, traceId: string | undefined, spanId: string | undefined): void {
+  const { request, usage, reply, upstream, stream } = ctx;
   const latencyMs = performance.now() - ctx.startedAt;
-  logger.info(
+  ctx.log.info(
     {
-      request_id: ctx.id,
       trace_id: traceId,
       span_id: spanId,
       method: ctx.req.method,
@@ -16,17 +14,19 @@ export function writeAccessLog(logger: Logger, ctx: RequestContext, traceId: str
       path: ctx.path,
       key: ctx.principal.name,
       model: request?.model,
-      response_model: result.responseModel,
-      upstream: result.upstream,
-      status: result.status,
-      error_type: result.errorClass,
-      error_code: ctx.gatewayErrorCode,
-      attempts: result.attempts,
+      response_model: ctx.answer.model,
+      upstream: upstream.name,
+      status: reply.status,
+      error_type: reply.errorClass,
+      error_code: reply.errorCode,
+      attempts: upstream.attempts,
       stream: request?.stream ?? false,
-      stream_outcome: result.streamOutcome,
+      stream_outcome: stream.outcome,
       latency_ms: round(latencyMs),
-      ttft_ms: result.firstByteMs === undefined ? undefined : round(result.firstByteMs),
-      upstream_ms: round(result.upstreamMs),
+      ttft_ms: stream.firstByteMs === undefined ? undefined : round(stream.firstByteMs),
+      upstream_ms: round(upstream.waitedMs),
+      queue_ms: ctx.waits.queueMs > 0 ? round(ctx.waits.queueMs) : undefined,
+      backoff_ms: ctx.waits.backoffMs > 0 ? round(ctx.waits.backoffMs) : undefined,
       tokens: usage === undefined ? undefined : {
         input: usage.input,
         cached_input: usage.cachedInput,

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestContext } from '../pipeline/context.js';
-import { newForwardResult } from '../pipeline/context.js';
+import { testContext } from '../../test/helpers/context.ts';
 import { Metrics } from './metrics.js';
 import { ModelLabels } from './model-labels.js';
 
 function finishedChat(model: string): RequestContext {
-  const result = { ...newForwardResult(), upstream: 'openai', targetModel: model, status: 200, attempts: 1, upstreamMs: 200, firstByteMs: 50 };
-  return {
-    routeLabel: 'chat',
-    principal: { name: 'team-a', limits: {} },
-    request: { json: {}, model, stream: false, clientAskedUsage: false, maxTokens: undefined, temperature: undefined },
-    result,
-    usage: { input: 10, cachedInput: 0, cacheWrite: 0, output: 5, reasoning: 0, source: 'provider' },
-    costUsd: 0.001,
-  } as unknown as RequestContext;
+  const ctx = testContext();
+  ctx.principal = { name: 'team-a', limits: {} };
+  ctx.request = { json: {}, model, stream: false, clientAskedUsage: false, maxTokens: undefined, choices: 1, temperature: undefined };
+  Object.assign(ctx.upstream, { name: 'openai', model, attempts: 1, waitedMs: 200 });
+  Object.assign(ctx.reply, { status: 200, committed: true });
+  ctx.stream.firstByteMs = 50;
+  ctx.usage = { input: 10, cachedInput: 0, cacheWrite: 0, output: 5, reasoning: 0, source: 'provider' };
+  ctx.costUsd = 0.001;
+  return ctx;
 }
 
 function metrics(): Metrics {

@@ -73,7 +73,7 @@ export class Metrics {
     this.requests = counter('breakwater_requests_total', 'Requests answered, by outcome.', ['route', 'model', 'upstream', 'status_code', 'error_type']);
     this.duration = histogram('breakwater_request_duration_seconds', 'Request duration from arrival to the last byte (streams included).', ['route', 'model', 'upstream', 'stream'], DURATION_BUCKETS);
     this.ttft = histogram('breakwater_time_to_first_token_seconds', 'Time from arrival to the first response byte sent to the client.', ['model', 'upstream'], TTFT_BUCKETS);
-    this.overhead = histogram('breakwater_gateway_overhead_seconds', 'Time spent in the gateway itself: total minus time waiting on upstreams.', ['route'], OVERHEAD_BUCKETS);
+    this.overhead = histogram('breakwater_gateway_overhead_seconds', 'Time spent in the gateway itself: total minus time waiting on upstreams, in retry backoff and in the queue.', ['route'], OVERHEAD_BUCKETS);
     this.attempts = counter('breakwater_upstream_attempts_total', 'Upstream attempts, by outcome (success or error class).', ['upstream', 'outcome']);
     this.retries = counter('breakwater_retries_total', 'Retries scheduled, by the error class that caused them.', ['upstream', 'reason']);
     this.fallbacks = counter('breakwater_fallbacks_total', 'Moves to the next target of a route.', ['from_upstream', 'to_upstream', 'reason']);
@@ -107,16 +107,18 @@ export class Metrics {
 
   /** Everything a finished request contributes; `traceId` becomes an exemplar on the latency histograms. */
   requestFinished(ctx: RequestContext, totalSeconds: number, traceId: string | undefined): void {
-    const { result, request, usage, principal } = ctx;
-    const model = this.models.of(request === undefined ? undefined : (result.targetModel ?? request.model));
-    const upstream = result.upstream ?? '';
+    const { reply, request, usage, principal, stream } = ctx;
+    const model = this.models.of(request === undefined ? undefined : (ctx.upstream.model ?? request.model));
+    const upstream = ctx.upstream.name ?? '';
     const route = ctx.routeLabel;
     const exemplarLabels = traceId === undefined ? undefined : { trace_id: traceId };
-    this.requests.inc({ route, model, upstream, status_code: String(result.status), error_type: result.errorClass ?? '' });
+    this.requests.inc({ route, model, upstream, status_code: String(reply.status), error_type: reply.errorClass ?? '' });
     this.duration.observe({ labels: { route, model, upstream, stream: request?.stream === true ? 'true' : 'false' }, value: totalSeconds, exemplarLabels });
-    this.overhead.observe({ labels: { route }, value: Math.max(0, totalSeconds - result.upstreamMs / 1000), exemplarLabels });
-    if (result.firstByteMs !== undefined && request !== undefined) this.ttft.observe({ labels: { model, upstream }, value: result.firstByteMs / 1000, exemplarLabels });
-    if (result.streamOutcome !== undefined) this.streamOutcomes.inc({ model, upstream, outcome: result.streamOutcome });
+    // The gateway's own time: waiting on upstreams, in retry backoff and in the queue is not.
+    const ownMs = ctx.upstream.waitedMs + ctx.waits.backoffMs + ctx.waits.queueMs;
+    this.overhead.observe({ labels: { route }, value: Math.max(0, totalSeconds - ownMs / 1000), exemplarLabels });
+    if (stream.firstByteMs !== undefined && request !== undefined) this.ttft.observe({ labels: { model, upstream }, value: stream.firstByteMs / 1000, exemplarLabels });
+    if (stream.outcome !== undefined) this.streamOutcomes.inc({ model, upstream, outcome: stream.outcome });
     if (usage === undefined) return;
     const key = principal.name;
     const usageSource = usage.source;

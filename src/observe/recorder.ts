@@ -26,6 +26,8 @@ export interface Recorder {
   /** Called exactly once per request, at its real end (after the stream). */
   requestFinished(ctx: RequestContext): void;
   circuitChanged(upstream: string, state: CircuitState): void;
+  /** This attempt's own outcome moved its upstream's circuit: recorded on its spans. */
+  circuitChangedDuring(attempt: AttemptHandle, state: CircuitState): void;
   rateLimited(keyName: string, limit: 'rpm' | 'tpm' | 'concurrency' | 'budget'): void;
   queueDepth(keyName: string, depth: number): void;
   /** A request left the concurrency queue (served, timed out or gone) after waiting `seconds`. */

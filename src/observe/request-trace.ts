@@ -37,8 +37,6 @@ class TracedAttempt implements AttemptHandle {
 export class SpanRecorder {
   private readonly propagator = new W3CTraceContextPropagator();
   private readonly servers = new WeakMap<RequestContext, Span>();
-  /** The attempt in flight per upstream: a breaker opening during it is recorded on its spans. */
-  private readonly current = new Map<string, TracedAttempt>();
 
   constructor(private readonly options: SpanRecorderOptions) {}
 
@@ -57,7 +55,7 @@ export class SpanRecorder {
 
   attemptStarted(ctx: RequestContext, upstream: string, number: number, startedAt: number): AttemptHandle {
     const server = this.servers.get(ctx);
-    const model = ctx.result.targetModel ?? ctx.request?.model;
+    const model = ctx.upstream.model ?? ctx.request?.model;
     const attributes: Attributes = { [ATTR.upstream]: upstream, [ATTR.attempt]: number, [ATTR.httpMethod]: ctx.req.method ?? 'POST' };
     if (ctx.operation !== undefined) {
       attributes[ATTR.genAiOperation] = GEN_AI_OPERATION[ctx.operation];
@@ -73,16 +71,13 @@ export class SpanRecorder {
     const span = this.options.tracer.startSpan(name, { kind: SpanKind.CLIENT, startTime: startedAt, attributes }, server === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, server));
     const { traceId, spanId, traceFlags } = span.spanContext();
     const traceparent = `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, '0')}`;
-    const attempt = new TracedAttempt(upstream, number, startedAt, traceparent, span, server, this.options.timings.track(traceparent));
-    this.current.set(upstream, attempt);
-    return attempt;
+    return new TracedAttempt(upstream, number, startedAt, traceparent, span, server, this.options.timings.track(traceparent));
   }
 
   attemptFinished(handle: AttemptHandle, outcome: AttemptOutcome, status: number | undefined): void {
     if (!(handle instanceof TracedAttempt)) return;
     const { span, timings } = handle;
     this.options.timings.untrack(handle.traceparent);
-    if (this.current.get(handle.upstream) === handle) this.current.delete(handle.upstream);
     if (span.isRecording()) {
       if (status !== undefined) span.setAttribute(ATTR.httpStatus, status);
       if (outcome !== 'success') {
@@ -111,13 +106,13 @@ export class SpanRecorder {
     if (span !== undefined && span.isRecording()) span.addEvent(name, attributes, performance.now());
   }
 
-  circuitChanged(upstream: string, state: CircuitState): void {
-    const attempt = this.current.get(upstream);
-    if (attempt === undefined) return;
-    const attributes = { [ATTR.upstream]: upstream, state };
+  /** The circuit moved on this attempt's own outcome: an event on its span and its request's. */
+  circuitChangedDuring(handle: AttemptHandle, state: CircuitState): void {
+    if (!(handle instanceof TracedAttempt)) return;
+    const attributes = { [ATTR.upstream]: handle.upstream, state };
     const now = performance.now();
-    if (attempt.span.isRecording()) attempt.span.addEvent(EVENT.circuit, attributes, now);
-    if (attempt.server?.isRecording() === true) attempt.server.addEvent(EVENT.circuit, attributes, now);
+    if (handle.span.isRecording()) handle.span.addEvent(EVENT.circuit, attributes, now);
+    if (handle.server?.isRecording() === true) handle.server.addEvent(EVENT.circuit, attributes, now);
   }
 
   /** Ends the server span at the real end of the answer; returns its ids for the access line and exemplars. */
@@ -129,9 +124,9 @@ export class SpanRecorder {
     if (span.isRecording()) {
       span.updateName(spanName(ctx));
       span.setAttributes(requestSpanAttributes(ctx));
-      const { result } = ctx;
-      if (result.firstByteMs !== undefined && ctx.request?.stream === true) span.addEvent(EVENT.firstToken, ctx.startedAt + result.firstByteMs);
-      if (result.streamOutcome !== undefined) span.addEvent(EVENT.streamEnd, { [ATTR.streamOutcome]: result.streamOutcome }, end);
+      const { stream } = ctx;
+      if (stream.firstByteMs !== undefined && ctx.request?.stream === true) span.addEvent(EVENT.firstToken, ctx.startedAt + stream.firstByteMs);
+      if (stream.outcome !== undefined) span.addEvent(EVENT.streamEnd, { [ATTR.streamOutcome]: stream.outcome }, end);
       if (this.options.logPrompts) this.addPrompts(span, ctx);
       if (serverSpanFailed(ctx)) span.setStatus({ code: SpanStatusCode.ERROR });
     }
@@ -143,7 +138,7 @@ export class SpanRecorder {
   private addPrompts(span: Span, ctx: RequestContext): void {
     const prompt = promptText(ctx);
     if (prompt !== undefined) span.setAttribute(ATTR.genAiInputMessages, this.options.redact(prompt));
-    const output = ctx.result.deliveredText;
+    const output = ctx.answer.text;
     if (output !== '') span.setAttribute(ATTR.genAiOutputMessages, this.options.redact(truncate(output)));
   }
 }

@@ -18,19 +18,19 @@ export function spanName(ctx: RequestContext): string {
  * are there too as breakwater.tokens.*.
  */
 export function requestSpanAttributes(ctx: RequestContext): Attributes {
-  const { result, request, usage } = ctx;
-  const out: Attributes = { [ATTR.key]: ctx.principal.name, [ATTR.attempts]: result.attempts };
-  if (result.status !== 0) out[ATTR.httpStatus] = result.status;
-  if (result.errorClass !== undefined) out[ATTR.errorType] = result.errorClass;
-  if (result.upstream !== undefined) out[ATTR.upstream] = result.upstream;
-  if (result.responseModel !== undefined) out[ATTR.genAiResponseModel] = result.responseModel;
-  if (result.streamOutcome !== undefined) out[ATTR.streamOutcome] = result.streamOutcome;
+  const { reply, request, usage, stream, upstream } = ctx;
+  const out: Attributes = { [ATTR.key]: ctx.principal.name, [ATTR.attempts]: upstream.attempts };
+  if (reply.status !== 0) out[ATTR.httpStatus] = reply.status;
+  if (reply.errorClass !== undefined) out[ATTR.errorType] = reply.errorClass;
+  if (upstream.name !== undefined) out[ATTR.upstream] = upstream.name;
+  if (ctx.answer.model !== undefined) out[ATTR.genAiResponseModel] = ctx.answer.model;
+  if (stream.outcome !== undefined) out[ATTR.streamOutcome] = stream.outcome;
   if (request !== undefined) {
     out[ATTR.genAiRequestModel] = request.model;
     out[ATTR.genAiStream] = request.stream;
     if (request.maxTokens !== undefined) out[ATTR.genAiMaxTokens] = request.maxTokens;
     if (request.temperature !== undefined) out[ATTR.genAiTemperature] = request.temperature;
-    if (request.stream && result.firstByteMs !== undefined) out[ATTR.genAiTimeToFirstChunk] = result.firstByteMs / 1000;
+    if (request.stream && stream.firstByteMs !== undefined) out[ATTR.genAiTimeToFirstChunk] = stream.firstByteMs / 1000;
   }
   if (usage !== undefined) {
     out[ATTR.genAiInputTokens] = usage.input + usage.cachedInput + usage.cacheWrite;
@@ -51,9 +51,10 @@ export function requestSpanAttributes(ctx: RequestContext): Attributes {
 
 /** Server errors and broken streams mark the span failed; a client's own 4xx does not (HTTP semconv). */
 export function serverSpanFailed(ctx: RequestContext): boolean {
-  const { status, streamOutcome } = ctx.result;
+  const { status } = ctx.reply;
+  const outcome = ctx.stream.outcome;
   if (status === 0 || status >= 500) return true;
-  return streamOutcome !== undefined && streamOutcome !== 'completed' && streamOutcome !== 'client_cancelled';
+  return outcome !== undefined && outcome !== 'completed' && outcome !== 'client_cancelled';
 }
 
 /** The request's prompt as JSON (messages, input or prompt), truncated; undefined when there is none. */

@@ -83,15 +83,10 @@ export class Telemetry implements Recorder {
   attemptStarted(ctx: RequestContext, upstream: string, number: number): AttemptHandle {
     const startedAt = performance.now();
     this.metrics.attemptStarted(upstream);
-    if (this.spans !== undefined) {
-      const handle = this.spans.attemptStarted(ctx, upstream, number, startedAt);
-      ctx.traceparent = handle.traceparent;
-      return handle;
-    }
+    if (this.spans !== undefined) return this.spans.attemptStarted(ctx, upstream, number, startedAt);
     // Untraced, the gateway stays transparent: the client's own trace context reaches the upstream.
     const incoming = ctx.req.headers.traceparent;
-    ctx.traceparent = typeof incoming === 'string' ? incoming : undefined;
-    return { upstream, number, startedAt, traceparent: ctx.traceparent };
+    return { upstream, number, startedAt, traceparent: typeof incoming === 'string' ? incoming : undefined };
   }
 
   attemptFinished(_ctx: RequestContext, attempt: AttemptHandle, outcome: AttemptOutcome, status: number | undefined): void {
@@ -102,13 +97,13 @@ export class Telemetry implements Recorder {
   retryScheduled(ctx: RequestContext, upstream: string, reason: ErrorClass, delayMs: number): void {
     this.metrics.retryScheduled(upstream, reason);
     this.spans?.event(ctx, EVENT.retry, { 'breakwater.upstream': upstream, 'breakwater.reason': reason, 'breakwater.delay_ms': delayMs });
-    this.logger.debug({ request_id: ctx.id, upstream, reason, delay_ms: delayMs }, 'retry scheduled');
+    ctx.log.debug({ upstream, reason, delay_ms: delayMs }, 'retry scheduled');
   }
 
   fallback(ctx: RequestContext, from: string, to: string, reason: ErrorClass): void {
     this.metrics.fallback(from, to, reason);
     this.spans?.event(ctx, EVENT.fallback, { 'breakwater.from_upstream': from, 'breakwater.to_upstream': to, 'breakwater.reason': reason });
-    this.logger.info({ request_id: ctx.id, from_upstream: from, to_upstream: to, reason }, 'fallback');
+    ctx.log.info({ from_upstream: from, to_upstream: to, reason }, 'fallback');
   }
 
   requestFinished(ctx: RequestContext): void {
@@ -119,15 +114,18 @@ export class Telemetry implements Recorder {
       this.metrics.requestFinished(ctx, totalSeconds, ids?.sampled === true ? ids.traceId : undefined);
     } catch (error) {
       // Telemetry must never fail a request; a bug here is logged and the access line still written.
-      this.logger.error({ err: error, request_id: ctx.id }, 'telemetry error');
+      ctx.log.error({ err: error }, 'telemetry error');
     }
-    writeAccessLog(this.logger, ctx, ids?.traceId ?? incomingTraceId(ctx), ids?.spanId);
+    writeAccessLog(ctx, ids?.traceId ?? incomingTraceId(ctx), ids?.spanId);
   }
 
   circuitChanged(upstream: string, state: CircuitState): void {
     this.metrics.circuitChanged(upstream, state);
-    this.spans?.circuitChanged(upstream, state);
     this.logger.warn({ upstream, state }, 'circuit state changed');
+  }
+
+  circuitChangedDuring(attempt: AttemptHandle, state: CircuitState): void {
+    this.spans?.circuitChangedDuring(attempt, state);
   }
 
   rateLimited(keyName: string, limit: LimitName): void {

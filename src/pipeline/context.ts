@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorClass } from '../errors/classes.js';
+import type { Logger } from 'pino';
+import type { WireApi } from '../api/wire-api.js';
 import type { KeyLimits, RouteTimeouts } from '../config/schema.js';
+import type { ErrorClass } from '../errors/classes.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
+import type { ResponseTap } from './taps.js';
 
 /** Who is calling. `name` is a key name from config or `anonymous`; never key material. */
 export interface Principal {
@@ -32,28 +35,54 @@ export interface RouteTarget {
 
 export type StreamOutcome = 'completed' | 'upstream_truncated' | 'idle_timeout' | 'client_cancelled' | 'upstream_error';
 
-/** What happened upstream; written only by the forward stage (upstream/). */
-export interface ForwardResult {
-  upstream: string | undefined;
-  /** Model the answer was asked of (after route rewrite). */
-  targetModel: string | undefined;
-  attempts: number;
-  /** Status sent to the client (0 until headers are written). */
+/** What the client was answered. Writer: server/reply.ts, the one writer of answers. */
+export interface ReplyState {
+  /** Status sent to the client (0 until a head was written). */
   status: number;
-  errorClass: ErrorClass | undefined;
-  /** Response headers were sent: no more retries or fallbacks. */
+  /** A head was written: from here on no retry, fallback or gateway reply, only an SSE error event. */
   committed: boolean;
-  /** ms from request start to the first response byte sent to the client. */
+  /** The class of the failure, when the answer failed (before or after the commit point). */
+  errorClass: ErrorClass | undefined;
+  /** The gateway's own error code, when the gateway made the error. */
+  errorCode: string | undefined;
+}
+
+/** The upstream side. Writer: the stage that calls the upstream (the attempt unit, passthrough, WebSocket, models). */
+export interface UpstreamState {
+  /** The upstream that served, or was last tried. */
+  name: string | undefined;
+  /** Model the upstream was asked for (after a route renamed it). */
+  model: string | undefined;
+  /** Attempts that sent traffic (a refusal by an open circuit sends none). */
+  attempts: number;
+  /** ms spent waiting on upstreams: every attempt up to its headers, and the relay of the answer. */
+  waitedMs: number;
+}
+
+/** How a relayed answer went. Writer: upstream/relay.ts. */
+export interface StreamState {
+  outcome: StreamOutcome | undefined;
+  /** ms from arrival to the first byte of the answer's body sent to the client. */
   firstByteMs: number | undefined;
-  /** ms spent waiting on upstreams (all attempts, backoff excluded). */
-  upstreamMs: number;
-  streamOutcome: StreamOutcome | undefined;
-  responseModel: string | undefined;
-  /** `id` of the answer (`chatcmpl-...`, `resp_...`), when the relay read one: what a stored answer is retrieved by. */
-  responseId: string | undefined;
+}
+
+/** What the answer said about itself. Writer: the usage tap (usage/usage-tap.ts). */
+export interface AnswerFacts {
+  /** The provider's own usage, when it reported one. */
   usage: TokenUsage | undefined;
-  /** Text delivered to the client, kept only when needed for estimation or prompt logging. */
-  deliveredText: string;
+  model: string | undefined;
+  /** `id` of the answer (`chatcmpl-...`, `resp_...`, `msg_...`): what a stored answer is retrieved by. */
+  id: string | undefined;
+  /** Text delivered, kept only for an estimate when no usage came (bounded). */
+  text: string;
+}
+
+/** Time that is neither the gateway's own work nor the upstream's. */
+export interface WaitTimes {
+  /** ms waiting for a concurrency slot. Writer: limits. */
+  queueMs: number;
+  /** ms of retry backoff. Writer: forward. */
+  backoffMs: number;
 }
 
 /** A WebSocket upgrade: the client's socket and the bytes read past its headers. */
@@ -68,12 +97,18 @@ export interface RequestContext {
   readonly id: string;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
+  /** This request's logger: every line carries `request_id`. Writer: server. */
+  readonly log: Logger;
   /** performance.now() at arrival. Writer: server. */
   readonly startedAt: number;
   /** Path below `/v1`, e.g. `/chat/completions`, query excluded. Writer: server. */
   readonly path: string;
   /** Understood operation; undefined for opaque passthrough. Writer: server. */
   readonly operation: Operation | undefined;
+  /** The wire API the request speaks (error envelope, request fields, usage, stream end). Writer: server. */
+  readonly api: WireApi;
+  /** Route label for metrics: the operation, `models` or `passthrough`. Writer: server. */
+  readonly routeLabel: string;
   /** Aborted when the client goes away before the answer is complete. Writer: server. */
   readonly clientSignal: AbortSignal;
   /** Set for a WebSocket upgrade (`res` then writes gateway replies onto its socket). Writer: server. */
@@ -86,43 +121,22 @@ export interface RequestContext {
   request: ParsedRequest | undefined;
   /** Ordered targets; later ones are fallbacks. Writer: route. */
   plan: readonly RouteTarget[];
-  /** Route label: the operation, or `passthrough`. Writer: server. */
-  readonly routeLabel: string;
-  /** Writer: forward. */
-  readonly result: ForwardResult;
-  /** Error the client was answered with, when the gateway made it. Writer: server/reply. */
-  gatewayErrorCode: string | undefined;
+  /** The gateway asks the upstream for a stream's usage the client did not ask for (and hides it again). Writer: usage. */
+  askUsage: boolean;
+  /** Observers of the committed answer, in order (usage first). Writer: each stage adds its own. */
+  readonly taps: ResponseTap[];
+  /** Headers the gateway adds to every answer of this request (`x-ratelimit-*`, ...). Writer: each stage its own names. */
+  readonly replyHeaders: Record<string, string>;
+  readonly waits: WaitTimes;
+  readonly upstream: UpstreamState;
+  readonly stream: StreamState;
+  readonly answer: AnswerFacts;
+  readonly reply: ReplyState;
   /** Final usage: the provider's, or estimated when it reported none. Writer: usage stage. */
   usage: TokenUsage | undefined;
   /** USD cost of this request, once usage is known. Writer: usage stage. */
   costUsd: number | undefined;
-  /** W3C traceparent to send upstream, for the current attempt. Writer: observe. */
-  traceparent: string | undefined;
-  /**
-   * The key's own `x-ratelimit-*` headers, set on every answer (they win over the upstream's for the
-   * same resource). Absent for keys without rpm/tpm. On a refusal no retry can cure (a request larger
-   * than the key's tpm) also `x-should-retry: false`, which the OpenAI SDKs obey. Writer: limits.
-   */
-  rateLimitHeaders?: Readonly<Record<string, string>>;
 }
 
 export type Next = () => Promise<void>;
 export type Stage = (ctx: RequestContext, next: Next) => Promise<void>;
-
-export function newForwardResult(): ForwardResult {
-  return {
-    upstream: undefined,
-    targetModel: undefined,
-    attempts: 0,
-    status: 0,
-    errorClass: undefined,
-    committed: false,
-    firstByteMs: undefined,
-    upstreamMs: 0,
-    streamOutcome: undefined,
-    responseModel: undefined,
-    responseId: undefined,
-    usage: undefined,
-    deliveredText: '',
-  };
-}

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import http, { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { ClientClosed } from '../errors/client-closed.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { ANONYMOUS } from '../auth/key-store.js';
-import { newForwardResult, type RequestContext, type Upgrade } from '../pipeline/context.js';
+import { OPENAI } from '../api/openai.js';
+import type { RequestContext, Upgrade } from '../pipeline/context.js';
+import { createContext } from '../pipeline/create-context.js';
 import type { Operation } from '../usage/types.js';
 import type { AdminRoutes } from './admin-server.js';
 import { sendBareError, sendJson, sendRawError } from './reply.js';
@@ -25,7 +24,6 @@ const UNDERSTOOD: ReadonlyMap<string, Operation> = new Map<string, Operation>([
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
 /** `//`, `.` and `..` segments, and encoded dots, slashes or backslashes, anywhere in the path. */
 const UNSAFE_PATH = /\/\/|\/\.{1,2}(\/|$)|%2e|%2f|%5c|\\/i;
-const EMPTY = Buffer.alloc(0);
 
 export interface ServerHandlers {
   readonly llm: (ctx: RequestContext) => Promise<void>;
@@ -156,7 +154,7 @@ export class GatewayServer {
   private run(pipeline: (ctx: RequestContext) => Promise<void>, ctx: RequestContext): void {
     this.inFlight += 1;
     pipeline(ctx)
-      .catch((error: unknown) => this.logger.error({ err: error, request_id: ctx.id }, 'unhandled pipeline error'))
+      .catch((error: unknown) => ctx.log.error({ err: error }, 'unhandled pipeline error'))
       .finally(() => {
         this.inFlight -= 1;
         if (this.inFlight === 0) this.idle?.();
@@ -164,34 +162,17 @@ export class GatewayServer {
   }
 
   private newContext(req: IncomingMessage, res: ServerResponse, id: string, below: string, operation: Operation | undefined, upgrade: Upgrade | undefined): RequestContext {
-    const controller = new AbortController();
-    if (upgrade === undefined) {
-      res.once('close', () => {
-        if (!res.writableFinished) controller.abort(new ClientClosed());
-      });
-    } else {
-      upgrade.socket.once('close', () => controller.abort(new ClientClosed()));
-    }
-    return {
+    return createContext({
       id,
       req,
       res,
-      startedAt: performance.now(),
+      logger: this.logger,
       path: below,
       operation,
-      clientSignal: controller.signal,
-      upgrade,
-      principal: ANONYMOUS,
-      body: EMPTY,
-      request: undefined,
-      plan: [],
+      api: OPENAI,
       routeLabel: operation ?? (below === '/models' ? 'models' : 'passthrough'),
-      result: newForwardResult(),
-      gatewayErrorCode: undefined,
-      usage: undefined,
-      costUsd: undefined,
-      traceparent: undefined,
-    };
+      upgrade,
+    });
   }
 
   /** Malformed HTTP never reaches the pipeline: answer in OpenAI's shape where the socket still allows. */

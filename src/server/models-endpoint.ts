@@ -4,7 +4,8 @@ import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/heade
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SecretScrubber } from '../upstream/secrets.js';
 import type { UpstreamRegistry } from '../upstream/pools.js';
-import { sendJson } from './reply.js';
+import { classifyUpstreamStatus } from '../errors/classify.js';
+import { answerJson, passUpstreamError } from './reply.js';
 
 interface ModelEntry {
   id: string;
@@ -21,8 +22,8 @@ export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gat
     let upstreamStatus = 0;
     let upstreamBody: Buffer | undefined;
     let upstreamHeaders: IncomingHttpHeaders = {};
-    ctx.result.upstream = upstream.name;
-    ctx.result.attempts = 1;
+    ctx.upstream.name = upstream.name;
+    ctx.upstream.attempts = 1;
     try {
       const response = await upstreams.send(upstream, {
         method: 'GET',
@@ -43,17 +44,14 @@ export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gat
     for (const id of routes.knownModels()) {
       if (!listed.has(id)) listed.set(id, { id, object: 'model', created: 0, owned_by: 'breakwater' });
     }
-    const headers = { 'x-request-id': ctx.id, 'x-breakwater-upstream': upstream.name, 'x-breakwater-attempts': '1' };
     if (listed.size === 0 && upstreamStatus >= 400 && upstreamBody !== undefined) {
       // Nothing to offer and the upstream refused (e.g. a bad client key): let the client see why.
-      ctx.result.status = upstreamStatus;
-      ctx.res.writeHead(upstreamStatus, { ...scrubber.headers(clientResponseHeaders(upstreamHeaders, true)), 'content-type': 'application/json', 'content-length': String(upstreamBody.length), ...headers });
-      ctx.res.end(upstreamBody);
+      const headers = scrubber.headers(clientResponseHeaders(upstreamHeaders, true));
+      headers['content-type'] = 'application/json';
+      passUpstreamError(ctx, classifyUpstreamStatus(upstreamStatus, ctx.api.upstreamErrorCode(upstreamBody)) ?? 'upstream_5xx', upstreamStatus, headers, upstreamBody);
       return;
     }
-    ctx.result.status = 200;
-    ctx.result.committed = true;
-    sendJson(ctx.res, 200, { object: 'list', data: [...listed.values()] }, headers);
+    answerJson(ctx, 200, { object: 'list', data: [...listed.values()] });
   };
 }
 

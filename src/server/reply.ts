@@ -1,34 +1,90 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { OPENAI } from '../api/openai.js';
+import type { ErrorClass } from '../errors/classes.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { RequestContext } from '../pipeline/context.js';
 
-/** The one writer of local replies: JSON bodies and the OpenAI error envelope. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+/*
+ * The one writer of answers: every status line and head the client gets passes here, stamped with
+ * the request's id and the gateway's headers, and `ctx.reply` (status, commit, error class) is
+ * written here and nowhere else. Gateway errors take the envelope of the request's wire API.
+ */
+
+/** The gateway's headers on every answer of a request: its id, who served, how many tries, and what the stages added. */
+function stamp(ctx: RequestContext, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  Object.assign(headers, ctx.replyHeaders);
+  headers['x-request-id'] = ctx.id;
+  if (ctx.upstream.name !== undefined) headers['x-breakwater-upstream'] = ctx.upstream.name;
+  headers['x-breakwater-attempts'] = String(ctx.upstream.attempts);
+  return headers;
 }
 
-/** Answers a request with a gateway error; after the commit point ends the stream with an SSE error event instead. */
+/** The head of an upstream answer the client gets: from here on the answer is the client's (the commit point). */
+export function commitHead(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders): void {
+  ctx.reply.status = status;
+  ctx.reply.committed = true;
+  if (ctx.res.destroyed) return;
+  ctx.res.writeHead(status, stamp(ctx, headers));
+}
+
+/** A WebSocket's 101 from the upstream, onto the client's raw socket: the session is the client's from here. */
+export function commitUpgrade(ctx: RequestContext, socket: Duplex, head: string): void {
+  ctx.reply.status = 101;
+  ctx.reply.committed = true;
+  socket.write(head);
+}
+
+/** A whole answer the gateway makes itself (e.g. /v1/models), stamped like every answer. */
+export function answerJson(ctx: RequestContext, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(body);
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = Buffer.byteLength(text);
+  commitHead(ctx, status, headers);
+  if (!ctx.res.destroyed) ctx.res.end(text);
+}
+
+/** An upstream's error answer passed on whole (its status, headers and body), classified. */
+export function passUpstreamError(ctx: RequestContext, errorClass: ErrorClass, status: number, headers: OutgoingHttpHeaders, body: Buffer): void {
+  ctx.reply.errorClass = errorClass;
+  headers['content-length'] = String(body.length);
+  headers['x-breakwater-error'] = errorClass;
+  commitHead(ctx, status, headers);
+  if (!ctx.res.destroyed) ctx.res.end(body);
+}
+
+/** Answers with a gateway error; after the commit point ends the stream with the API's SSE error event instead. */
 export function sendError(ctx: RequestContext, error: GatewayError): void {
-  const { res, result } = ctx;
-  ctx.gatewayErrorCode = error.code;
-  result.errorClass = error.errorClass;
-  if (res.headersSent) {
-    if (!res.writableEnded && !res.destroyed) {
-      res.end(`\n\nevent: error\ndata: ${JSON.stringify(error.toJSON())}\n\n`);
-    }
+  const { res, reply } = ctx;
+  reply.errorCode = error.code;
+  reply.errorClass = error.errorClass;
+  if (reply.committed || res.headersSent) {
+    if (!res.writableEnded && !res.destroyed) res.end(ctx.api.streamError(error.errorClass, error.code, error.message));
     return;
   }
-  result.status = error.status;
+  reply.status = error.status;
   if (res.destroyed) return;
-  const headers: Record<string, string> = { ...ctx.rateLimitHeaders, 'x-request-id': ctx.id, 'x-breakwater-error': error.errorClass };
-  if (result.upstream !== undefined) headers['x-breakwater-upstream'] = result.upstream;
-  headers['x-breakwater-attempts'] = String(result.attempts);
+  const headers: OutgoingHttpHeaders = { 'x-breakwater-error': error.errorClass };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
   if (error.code === 'request_too_large') headers.connection = 'close';
-  sendJson(res, error.status, error.toJSON(), headers);
+  sendJson(res, error.status, ctx.api.errorBody(error), stamp(ctx, headers));
+}
+
+/**
+ * A committed answer failed. A stream the client could take for a clean end gets the API's SSE error
+ * event (`tell`); a whole body cut short is dropped (an incomplete body, never a short complete one).
+ */
+export function failCommitted(ctx: RequestContext, errorClass: ErrorClass, end: { readonly stream: boolean; readonly tell: false } | { readonly stream: true; readonly tell: true; readonly code: string; readonly message: string }): void {
+  ctx.reply.errorClass = errorClass;
+  const { res } = ctx;
+  if (!end.stream) return void res.destroy();
+  if (end.tell && !res.destroyed && !res.writableEnded) res.write(ctx.api.streamError(errorClass, end.code, end.message));
+  if (!res.destroyed) res.end();
+}
+
+/** Records the class of an answer that failed where nothing more can be written (the client left). */
+export function recordFailure(ctx: RequestContext, errorClass: ErrorClass): void {
+  ctx.reply.errorClass ??= errorClass;
 }
 
 /** Any thrown value as a GatewayError; unknown errors become `internal` (and are alerted on). */
@@ -37,18 +93,25 @@ export function asGatewayError(error: unknown): GatewayError {
   return new GatewayError('internal_error', 'internal gateway error', { cause: error });
 }
 
-/** A bare OpenAI-shaped error for replies outside the pipeline (health, unknown paths). */
-export function sendBareError(res: ServerResponse, error: GatewayError, requestId: string): void {
-  sendJson(res, error.status, error.toJSON(), { 'x-request-id': requestId, 'x-breakwater-error': error.errorClass });
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(body);
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = Buffer.byteLength(text);
+  res.writeHead(status, headers);
+  res.end(text);
 }
 
+/** A gateway error outside any request's pipeline (unknown paths, the admin port): OpenAI's envelope. */
+export function sendBareError(res: ServerResponse, error: GatewayError, requestId: string): void {
+  sendJson(res, error.status, OPENAI.errorBody(error), { 'x-request-id': requestId, 'x-breakwater-error': error.errorClass });
+}
 
 /**
  * A gateway error written straight to a socket that never reached the HTTP layer (malformed HTTP,
  * a connection over the limit), then closed.
  */
 export function sendRawError(socket: Duplex, error: GatewayError): void {
-  const body = JSON.stringify(error.toJSON());
+  const body = JSON.stringify(OPENAI.errorBody(error));
   const retryAfter = error.retryAfterSeconds === undefined ? '' : `retry-after: ${Math.max(1, Math.ceil(error.retryAfterSeconds))}\r\n`;
   socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${retryAfter}x-breakwater-error: ${error.errorClass}\r\nconnection: close\r\n\r\n${body}`);
 }

@@ -19,8 +19,8 @@ export function storedAnswersStage(owners: Ownership, enabled: boolean, log: Own
     }
     const family = storedFamily(ctx.operation, json);
     await next();
-    const id = ctx.result.responseId;
-    if (family === undefined || id === undefined || ctx.result.status < 200 || ctx.result.status >= 300) return;
+    const id = ctx.answer.id;
+    if (family === undefined || id === undefined || ctx.reply.status < 200 || ctx.reply.status >= 300) return;
     await owners.claim(family, id, key).catch((error: unknown) => {
       // The answer is already the client's: fail closed, the object stays nobody's.
       log.warn({ request_id: ctx.id, err: error, family: family.name }, 'tenancy: could not record the owner of a stored answer; it is reachable by no key');

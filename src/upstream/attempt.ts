@@ -1,93 +1,124 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ERROR_CLASSES, type ErrorClass } from '../errors/classes.js';
-import { classifyThrown, classifyUpstreamStatus, upstreamErrorCode } from '../errors/classify.js';
-import { AttemptTimeout, DeadlineExceeded, timedChildSignal } from '../resilience/deadlines.js';
-import { parseRetryHint } from '../resilience/retry-policy.js';
+import { performance } from 'node:perf_hooks';
+import { classifyThrown } from '../errors/classify.js';
+import type { AttemptHandle, Recorder } from '../observe/recorder.js';
+import type { RequestContext, RouteTarget } from '../pipeline/context.js';
+import { tapHeaders } from '../pipeline/taps.js';
+import type { Breakers } from '../resilience/breakers.js';
+import type { Deadline } from '../resilience/deadlines.js';
+import { commitHead } from '../server/reply.js';
+import { AttemptFailure } from './attempt-failure.js';
 import { decodedBody } from './decode.js';
-import type { Upstream, UpstreamRegistry, UpstreamRequest, UpstreamResponse } from './pools.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import type { Upstream, UpstreamRegistry, UpstreamResponse } from './pools.js';
+import { relay } from './relay.js';
+import { sendOnce } from './send.js';
 
-/** Error bodies are small; a larger one is cut (and then passed through as far as read). */
-const ERROR_BODY_CAP = 1024 * 1024;
+export interface AttemptDeps {
+  readonly upstreams: UpstreamRegistry;
+  readonly breakers: Breakers;
+  readonly recorder: Recorder;
+  /** Gateway keys are in use: the client's Authorization is a gateway key and never goes upstream. */
+  readonly gatewayKeys: boolean;
+  readonly maxSseEventBytes: number;
+}
 
-/** One failed attempt, with its class and, when the upstream answered, what it answered. */
-export class AttemptFailure extends Error {
-  readonly errorClass: ErrorClass;
-  readonly status: number | undefined;
-  readonly headers: IncomingHttpHeaders | undefined;
-  readonly body: Buffer | undefined;
-  readonly hintMs: number | undefined;
-  /** Counts against the upstream's circuit breaker: the class decides, except for timeouts that say nothing about the upstream. */
-  readonly countsForBreaker: boolean;
+/** What every try on one target shares: worked out once by the plan walk. */
+export interface TargetPlan {
+  readonly target: RouteTarget;
+  readonly upstream: Upstream;
+  readonly body: Buffer;
+  /** Response headers deadline per try (undefined: the total deadline only). */
+  readonly firstByteMs: number | undefined;
+  readonly idleMs: number;
+}
 
-  constructor(errorClass: ErrorClass, answer: { status?: number; headers?: IncomingHttpHeaders; body?: Buffer; cause?: unknown; countsForBreaker?: boolean | undefined } = {}) {
-    super(answer.status === undefined ? `upstream attempt failed: ${errorClass}` : `upstream answered ${answer.status}`, { cause: answer.cause });
-    this.name = 'AttemptFailure';
-    this.errorClass = errorClass;
-    this.status = answer.status;
-    this.headers = answer.headers;
-    this.body = answer.body;
-    this.hintMs = answer.headers === undefined ? undefined : parseRetryHint(answer.headers, Date.now());
-    this.countsForBreaker = answer.countsForBreaker ?? ERROR_CLASSES[errorClass].tripsBreaker;
-  }
+/** A 2xx/3xx upstream answer, not yet the client's: commit it, or (nothing else to do) drop it. */
+export interface UpstreamAnswer {
+  readonly status: number;
+  /** Head to the client (the commit point), then the body through the taps; resolves at the answer's end. */
+  commit(): Promise<void>;
 }
 
 /**
- * ONE try against one upstream, up to its response headers. Resolves with a 2xx/3xx response whose
- * body is still streaming; rejects with an AttemptFailure for everything else (error status with its
- * body read, reset, refused, timeouts, aborts).
+ * ONE try against one target, and everything that happens per try: the circuit check and the
+ * breaker call, the first-byte timer (`send.ts`), the attempt's span, in-flight gauge and counters
+ * (the recorder), the headers sent upstream and passed back, and the time spent waiting on the
+ * upstream. The plan walk (`forward-stage.ts`) decides what to do with the outcome.
  */
-export async function runAttempt(registry: UpstreamRegistry, upstream: Upstream, request: UpstreamRequest): Promise<UpstreamResponse> {
-  const firstByte = timedChildSignal(request.signal, request.headersTimeoutMs, () => new AttemptTimeout('first_byte', request.headersTimeoutMs));
-  const signal = firstByte.signal;
-  let response: UpstreamResponse;
-  try {
-    response = await registry.send(upstream, { ...request, signal });
-  } catch (error) {
-    firstByte.clear();
-    // An aborted signal carries our own typed reason (deadline, client closed, first byte): classify by that.
-    const reason = signal.aborted ? (signal.reason as unknown) : error;
-    throw new AttemptFailure(classifyThrown(reason), { cause: error, countsForBreaker: tellsAboutUpstream(reason, request) });
-  } finally {
-    firstByte.stopTimer();
-  }
-  // The body still streams under this signal: a client abort or the total deadline must reach it.
-  response.body.once('close', firstByte.clear);
-  if (response.statusCode < 400) return response;
-  let body: Buffer;
-  const plain = decodedBody(response.headers, response.body);
-  try {
-    body = await readCapped(plain.body, ERROR_BODY_CAP);
-  } catch (error) {
-    throw new AttemptFailure(classifyThrown(request.signal.aborted ? request.signal.reason : error), { cause: error });
-  }
-  const errorClass = classifyUpstreamStatus(response.statusCode, upstreamErrorCode(body)) ?? 'upstream_5xx';
-  const headers = plain.decoded ? { ...response.headers, 'content-encoding': undefined } : response.headers;
-  throw new AttemptFailure(errorClass, { status: response.statusCode, headers, body });
-}
+export class AttemptUnit {
+  constructor(private readonly deps: AttemptDeps) {}
 
-/**
- * The rule that keeps one tenant's slow generations from opening the breaker for every tenant: of the
- * timeouts, only a connect timeout and a streamed call's missing headers say the upstream is unwell.
- * A non-stream call waits for its whole answer before headers come, and the total deadline is the
- * client's own budget: neither counts.
- */
-function tellsAboutUpstream(reason: unknown, request: UpstreamRequest): boolean | undefined {
-  if (reason instanceof DeadlineExceeded) return false;
-  if (reason instanceof AttemptTimeout && reason.code === 'BW_FIRST_BYTE_TIMEOUT') return request.stream === true;
-  if ((reason as { code?: unknown } | null)?.code === 'UND_ERR_HEADERS_TIMEOUT') return request.stream === true;
-  return undefined;
-}
-
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= cap) {
-      body.destroy();
-      break;
+  async try(ctx: RequestContext, plan: TargetPlan, deadline: Deadline, signal: AbortSignal): Promise<UpstreamAnswer | AttemptFailure> {
+    const { breakers, recorder } = this.deps;
+    const name = plan.target.upstream;
+    ctx.upstream.name = name; // who served, or whose circuit refused: for the header and the log
+    ctx.upstream.model = plan.target.model;
+    if (breakers.state(name) === 'open') return new AttemptFailure('circuit_open');
+    const circuitBefore = breakers.state(name);
+    let handle: AttemptHandle | undefined;
+    const startedAt = performance.now();
+    try {
+      const response = await breakers.fire(name, () => {
+        // Counted only once the breaker lets the try through: a refusal sends no traffic.
+        ctx.upstream.attempts += 1;
+        handle = recorder.attemptStarted(ctx, name, ctx.upstream.attempts);
+        return sendOnce(this.deps.upstreams, plan.upstream, {
+          method: ctx.req.method ?? 'POST',
+          path: ctx.path + queryOf(ctx.req.url),
+          headers: upstreamRequestHeaders(ctx.req.headers, plan.upstream, handle.traceparent, this.deps.gatewayKeys),
+          body: plan.body,
+          signal,
+          headersTimeoutMs: Math.max(1, Math.min(plan.firstByteMs ?? deadline.remainingMs(), deadline.remainingMs())),
+          idleTimeoutMs: plan.idleMs,
+          stream: ctx.request?.stream === true,
+        }, ctx.api.upstreamErrorCode);
+      });
+      ctx.upstream.waitedMs += performance.now() - startedAt;
+      return { status: response.statusCode, commit: () => this.commit(ctx, plan, handle!, response, signal) };
+    } catch (error) {
+      ctx.upstream.waitedMs += performance.now() - startedAt;
+      const failure = error instanceof AttemptFailure ? error : new AttemptFailure(classifyThrown(error), { cause: error });
+      if (handle !== undefined) {
+        // Before the attempt's span ends: the circuit moved on this very failure.
+        const circuitAfter = breakers.state(name);
+        if (circuitAfter !== circuitBefore) recorder.circuitChangedDuring(handle, circuitAfter);
+        recorder.attemptFinished(ctx, handle, failure.errorClass, failure.status);
+      }
+      return failure;
     }
   }
-  return Buffer.concat(chunks, Math.min(size, cap));
+
+  private async commit(ctx: RequestContext, plan: TargetPlan, handle: AttemptHandle, response: UpstreamResponse, signal: AbortSignal): Promise<void> {
+    const startedAt = performance.now();
+    this.recordRateLimits(plan.upstream.name, response.headers);
+    const plain = decodedBody(response.headers, response.body);
+    // A body the gateway changes (the hidden usage chunk, an inflated encoding) has no known length.
+    const headers = clientResponseHeaders(response.headers, ctx.askUsage || plain.decoded);
+    if (plain.decoded) delete headers['content-encoding'];
+    commitHead(ctx, response.statusCode, headers);
+    tapHeaders(ctx.taps, response.statusCode, headers);
+    const stream = ctx.operation !== undefined && isEventStream(response.headers);
+    const end = await relay(ctx, plain.body, { stream, signal, idleMs: plan.idleMs, maxEventBytes: this.deps.maxSseEventBytes });
+    ctx.upstream.waitedMs += performance.now() - startedAt;
+    this.deps.recorder.attemptFinished(ctx, handle, end.errorClass ?? 'success', response.statusCode);
+  }
+
+  private recordRateLimits(upstream: string, headers: IncomingHttpHeaders): void {
+    const requests = headers['x-ratelimit-remaining-requests'];
+    const tokens = headers['x-ratelimit-remaining-tokens'];
+    if (typeof requests === 'string') this.deps.recorder.upstreamRateLimitRemaining(upstream, 'requests', Number(requests));
+    if (typeof tokens === 'string') this.deps.recorder.upstreamRateLimitRemaining(upstream, 'tokens', Number(tokens));
+  }
+}
+
+function isEventStream(headers: IncomingHttpHeaders): boolean {
+  const contentType = headers['content-type'];
+  return typeof contentType === 'string' && contentType.includes('text/event-stream');
+}
+
+function queryOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const index = url.indexOf('?');
+  return index === -1 ? '' : url.slice(index);
 }

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
-import { classifyThrown } from '../errors/classify.js';
+import { classifyThrown, classifyUpstreamStatus } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
+import { commitHead, failCommitted, passUpstreamError } from '../server/reply.js';
 import { pipeline } from 'node:stream';
 import { decodedBody } from './decode.js';
 import { CLIENT_BILLING_SELECTORS, CLIENT_CREDENTIALS, clientResponseHeaders, stripsClientCredentials } from './headers.js';
@@ -86,25 +87,22 @@ export class Passthrough {
   }
 
   private forward(ctx: RequestContext): Promise<void> {
-    const { req, res, result } = ctx;
+    const { req, res } = ctx;
     return new Promise<void>((resolve, reject) => {
       req.url = belowV1(req.url);
-      result.upstream = this.upstream.name;
-      result.attempts = 1;
-      res.setHeader('x-request-id', ctx.id);
-      res.setHeader('x-breakwater-upstream', this.upstream.name);
-      res.setHeader('x-breakwater-attempts', '1');
+      ctx.upstream.name = this.upstream.name;
+      ctx.upstream.attempts = 1;
       const reads = this.answers?.reads(ctx) === true;
       this.inFlight.set(req, { ctx, reads, fail: reject });
       res.once('close', () => resolve());
       this.proxy.web(req, res, { target: this.target, selfHandleResponse: true }, (error: Error) => {
-        result.errorClass = classifyThrown(error);
-        if (res.headersSent) {
-          res.destroy();
+        const errorClass = classifyThrown(error);
+        if (ctx.reply.committed) {
+          failCommitted(ctx, errorClass, { stream: false, tell: false });
           resolve();
           return;
         }
-        const code = result.errorClass === 'timeout' ? 'timeout' : result.errorClass === 'client_closed' ? 'client_closed' : 'upstream_unreachable';
+        const code = errorClass === 'timeout' || errorClass === 'client_closed' ? errorClass : 'upstream_unreachable';
         reject(new GatewayError(code, `upstream "${this.upstream.name}" is unreachable`, { cause: error }));
       });
     });
@@ -112,14 +110,10 @@ export class Passthrough {
 
   /** A 2xx/3xx answer: its status and headers, then its body chunk by chunk; a body cut mid-way drops the client's connection. */
   private answerStreamed(ctx: RequestContext, proxyRes: http.IncomingMessage): void {
-    const headers = this.scrubber.headers(clientResponseHeaders(proxyRes.headers, false));
-    // The key's own rate-limit headers win over the upstream's, as on understood calls.
-    Object.assign(headers, ctx.rateLimitHeaders);
-    ctx.result.status = proxyRes.statusCode ?? 0;
-    ctx.result.committed = true;
-    ctx.res.writeHead(ctx.result.status, headers);
+    // The key's own rate-limit headers (stamped on every answer) win over the upstream's, as on understood calls.
+    commitHead(ctx, proxyRes.statusCode ?? 0, this.scrubber.headers(clientResponseHeaders(proxyRes.headers, false)));
     pipeline(proxyRes, ctx.res, (error) => {
-      if (error !== undefined && error !== null) ctx.res.destroy();
+      if (error !== undefined && error !== null) failCommitted(ctx, classifyThrown(error), { stream: false, tell: false });
     });
   }
 
@@ -134,15 +128,12 @@ export class Passthrough {
       if (ctx.res.destroyed) return;
       const headers = this.scrubber.headers(clientResponseHeaders(proxyRes.headers, true));
       if (plain.decoded) delete headers['content-encoding'];
+      if (status >= 400) return passUpstreamError(ctx, classifyUpstreamStatus(status, ctx.api.upstreamErrorCode(body)) ?? 'upstream_5xx', status, headers, body);
       headers['content-length'] = String(body.length);
-      Object.assign(headers, ctx.rateLimitHeaders);
-      ctx.result.status = status;
-      ctx.result.committed = true;
-      ctx.res.writeHead(status, headers);
+      commitHead(ctx, status, headers);
       ctx.res.end(body);
     } catch (error) {
       proxyRes.destroy();
-      if (!(error instanceof GatewayError)) ctx.result.errorClass = classifyThrown(error);
       flight.fail(error instanceof GatewayError ? error : new GatewayError('upstream_unreachable', `upstream "${this.upstream.name}" failed while answering`, { cause: error }));
     }
   }

@@ -1,11 +1,11 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { classifyThrown, classifyUpstreamStatus, upstreamErrorCode } from '../errors/classify.js';
+import { classifyThrown, classifyUpstreamStatus } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
 import { AttemptTimeout } from '../resilience/deadlines.js';
-import { sendError } from '../server/reply.js';
+import { commitUpgrade, passUpstreamError, recordFailure, sendError } from '../server/reply.js';
 import { decodedBody } from './decode.js';
 import { CLIENT_BILLING_SELECTORS, CLIENT_CREDENTIALS, clientResponseHeaders, stripsClientCredentials } from './headers.js';
 import type { Upstream } from './pools.js';
@@ -39,10 +39,10 @@ export class WebSocketRelay {
   }
 
   private relay(ctx: RequestContext): Promise<void> {
-    const { socket, head } = ctx.upgrade!;
-    const { result } = ctx;
-    result.upstream = this.upstream.name;
-    result.attempts = 1;
+    const { socket } = ctx.upgrade!;
+    const { reply } = ctx;
+    ctx.upstream.name = this.upstream.name;
+    ctx.upstream.attempts = 1;
     let clientFailed = false;
     return new Promise<void>((resolve) => {
       const url = new URL(this.upstream.basePath + (ctx.req.url ?? '/').slice('/v1'.length), this.upstream.origin);
@@ -50,7 +50,7 @@ export class WebSocketRelay {
       socket.on('error', () => (clientFailed = true));
       // The client's signal follows its socket from arrival on, so a client gone during auth or limits is seen too.
       const ended = (): void => {
-        if (result.errorClass === undefined && (clientFailed || !result.committed)) result.errorClass = 'client_closed';
+        if (reply.errorClass === undefined && (clientFailed || !reply.committed)) recordFailure(ctx, 'client_closed');
         request.destroy();
         resolve();
       };
@@ -60,19 +60,12 @@ export class WebSocketRelay {
       const firstByteMs = this.upstream.config.timeouts.firstByteMs;
       request.setTimeout(connectMs + firstByteMs, () => request.destroy(new AttemptTimeout('first_byte', firstByteMs)));
       request.on('upgrade', (answer: IncomingMessage, upstreamSocket: Duplex, upstreamHead: Buffer) => {
-        result.status = 101;
-        result.committed = true;
         request.setTimeout(0);
-        this.tunnel(socket, head, answer, upstreamSocket, upstreamHead, (error) => {
-          if (result.errorClass === undefined) result.errorClass = clientFailed ? 'client_closed' : classifyThrown(error);
-        });
+        this.tunnel(ctx, answer, upstreamSocket, upstreamHead, (error) => recordFailure(ctx, clientFailed ? 'client_closed' : classifyThrown(error)));
       });
       request.on('response', (answer: IncomingMessage) => void this.passRefusal(ctx, answer));
       request.on('error', (error: Error) => {
-        if (result.committed || clientFailed || socket.destroyed) {
-          if (result.errorClass === undefined) result.errorClass = clientFailed ? 'client_closed' : classifyThrown(error);
-          return;
-        }
+        if (reply.committed || clientFailed || socket.destroyed) return recordFailure(ctx, clientFailed ? 'client_closed' : classifyThrown(error));
         const errorClass = classifyThrown(error);
         sendError(ctx, new GatewayError(errorClass === 'timeout' ? 'timeout' : 'upstream_unreachable', `upstream "${this.upstream.name}" did not accept the WebSocket`, { cause: error }));
       });
@@ -94,11 +87,12 @@ export class WebSocketRelay {
   }
 
   /** After the 101: the upstream's handshake headers to the client, then bytes both ways until either side closes. */
-  private tunnel(client: Duplex, clientHead: Buffer, answer: IncomingMessage, upstream: Duplex, upstreamHead: Buffer, failed: (error: Error) => void): void {
+  private tunnel(ctx: RequestContext, answer: IncomingMessage, upstream: Duplex, upstreamHead: Buffer, failed: (error: Error) => void): void {
+    const { socket: client, head: clientHead } = ctx.upgrade!;
     const lines = ['HTTP/1.1 101 Switching Protocols'];
     const raw = answer.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) lines.push(`${raw[i]}: ${this.scrubber.text(raw[i + 1]!)}`);
-    client.write(`${lines.join('\r\n')}\r\n\r\n`);
+    commitUpgrade(ctx, client, `${lines.join('\r\n')}\r\n\r\n`);
     if (upstreamHead.length > 0) client.write(upstreamHead);
     if (clientHead.length > 0) upstream.write(clientHead);
     upstream.on('error', failed);
@@ -130,18 +124,11 @@ export class WebSocketRelay {
       // A refusal cut short is still passed on as far as it was read.
     }
     const body = this.scrubber.body(Buffer.concat(chunks));
-    ctx.result.errorClass = classifyUpstreamStatus(answer.statusCode ?? 502, upstreamErrorCode(body));
+    const status = answer.statusCode ?? 502;
     const headers = this.scrubber.headers(clientResponseHeaders(answer.headers, true));
     delete headers['content-encoding'];
-    headers['content-length'] = String(body.length);
-    headers['x-request-id'] = ctx.id;
-    headers['x-breakwater-upstream'] = this.upstream.name;
-    headers['x-breakwater-attempts'] = '1';
     headers.connection = 'close';
-    ctx.result.status = answer.statusCode ?? 502;
-    ctx.result.committed = true;
     if (ctx.res.headersSent || ctx.res.destroyed) return;
-    ctx.res.writeHead(ctx.result.status, headers);
-    ctx.res.end(body);
+    passUpstreamError(ctx, classifyUpstreamStatus(status, ctx.api.upstreamErrorCode(body)) ?? 'upstream_5xx', status, headers, body);
   }
 }

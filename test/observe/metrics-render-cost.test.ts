@@ -1,19 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { newForwardResult, type RequestContext } from '../../src/pipeline/context.ts';
+import type { RequestContext } from '../../src/pipeline/context.ts';
+import { testContext } from '../helpers/context.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
 import { ModelLabels } from '../../src/observe/model-labels.ts';
 
 /** A finished request for one label combination. */
 function request(model: string, upstream: string, key: string, stream: boolean): RequestContext {
-  return {
-    routeLabel: 'chat',
-    principal: { name: key, limits: {} },
-    request: { json: {}, model, stream, clientAskedUsage: false, maxTokens: undefined, temperature: undefined },
-    result: { ...newForwardResult(), upstream, targetModel: model, status: 200, attempts: 1, upstreamMs: 100, firstByteMs: 40, streamOutcome: stream ? 'completed' : undefined },
-    usage: { input: 10, cachedInput: 2, cacheWrite: 0, output: 5, reasoning: 1, source: 'provider' },
-    costUsd: 0.0001,
-  } as unknown as RequestContext;
+  const ctx = testContext();
+  ctx.principal = { name: key, limits: {} };
+  ctx.request = { json: {}, model, stream, clientAskedUsage: false, maxTokens: undefined, choices: 1, temperature: undefined };
+  Object.assign(ctx.upstream, { name: upstream, model, attempts: 1, waitedMs: 100 });
+  Object.assign(ctx.reply, { status: 200, committed: true });
+  Object.assign(ctx.stream, { firstByteMs: 40, outcome: stream ? 'completed' : undefined });
+  ctx.usage = { input: 10, cachedInput: 2, cacheWrite: 0, output: 5, reasoning: 1, source: 'provider' };
+  ctx.costUsd = 0.0001;
+  return ctx;
 }
 
 async function timeRender(metrics: Metrics, accept: string | undefined): Promise<{ ms: number; bytes: number }> {
