@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import type { DestinationStream } from 'pino';
 import { authStage } from './auth/auth-stage.js';
 import { KeyStore } from './auth/key-store.js';
 import { loadPriceTable, unsetConsequence, type UnsetVariable } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { createLogger } from './observe/logger.js';
+import { createLogger, type DestinationStream } from './observe/logger.js';
 import { observeStage } from './observe/observe-stage.js';
 import { safeUrl } from './observe/safe-url.js';
 import { Telemetry } from './observe/telemetry.js';

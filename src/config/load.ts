@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import { configSchema, pricingFileSchema, type Config } from './schema.js';
+import { configSchema, pricingFileSchema, type Config, type ZodError, type ZodType } from './schema.js';
 import { PriceTable } from '../usage/pricing.js';
 import { suggestKey } from './suggest.js';
 
@@ -58,7 +57,7 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: str
  * reported at its own path with the closest known key (`limits.dailyBudgetUSD: unknown key, did you
  * mean "dailyBudgetUsd"?`).
  */
-function formatIssues(error: z.ZodError, schema: z.ZodType): string[] {
+function formatIssues(error: ZodError, schema: ZodType): string[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {

@@ -1,23 +1,23 @@
 import { distance as editDistance } from 'fastest-levenshtein';
-import type { z } from 'zod';
+import type { ZodType } from './schema.js';
 
 /** What zod keeps of a schema node; enough to walk down to the object at an issue's path. */
 interface Def {
   readonly type: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly innerType?: z.ZodType;
-  readonly element?: z.ZodType;
-  readonly valueType?: z.ZodType;
-  readonly in?: z.ZodType;
+  readonly shape?: Record<string, ZodType>;
+  readonly innerType?: ZodType;
+  readonly element?: ZodType;
+  readonly valueType?: ZodType;
+  readonly in?: ZodType;
 }
 
-function defOf(schema: z.ZodType): Def {
+function defOf(schema: ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
 
 /** The keys the object schema at `path` accepts (wrappers, lists and maps are stepped through). */
-export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let node: z.ZodType | undefined = schema;
+export function knownKeys(schema: ZodType, path: readonly PropertyKey[]): string[] {
+  let node: ZodType | undefined = schema;
   let index = 0;
   while (node !== undefined) {
     const def = defOf(node);
@@ -33,7 +33,7 @@ export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): stri
 }
 
 /** The known key closest to a misspelt one (case-insensitive edit distance ≤ a third of its length), if any. */
-export function suggestKey(schema: z.ZodType, path: readonly PropertyKey[], unknown: string): string | undefined {
+export function suggestKey(schema: ZodType, path: readonly PropertyKey[], unknown: string): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(unknown.length / 3)) + 1;
   for (const candidate of knownKeys(schema, path)) {

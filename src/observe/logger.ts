@@ -29,7 +29,7 @@ export function createLogger(options: { level: string; secrets: readonly string[
   );
 }
 
-export type { Logger };
+export type { DestinationStream, Logger };
 
 /**
  * Replaces every configured secret value, and anything shaped like a bearer token or OpenAI-style key,

@@ -1,6 +1,8 @@
-import type { Attributes } from '@opentelemetry/api';
 import type { RequestContext } from '../pipeline/context.js';
 import { ATTR, GEN_AI_OPERATION } from './semconv.js';
+
+/** Attribute values as OpenTelemetry takes them (only request-trace.ts imports the API itself). */
+export type SpanAttributes = Record<string, string | number | boolean>;
 
 /** Prompt and completion text on spans (opt-in) is cut to this many characters. */
 export const MAX_PROMPT_CHARS = 4096;
@@ -17,9 +19,9 @@ export function spanName(ctx: RequestContext): string {
  * (input includes cached and cache-write tokens, output includes reasoning); our disjoint buckets
  * are there too as breakwater.tokens.*.
  */
-export function requestSpanAttributes(ctx: RequestContext): Attributes {
+export function requestSpanAttributes(ctx: RequestContext): SpanAttributes {
   const { reply, request, usage, stream, upstream } = ctx;
-  const out: Attributes = { [ATTR.key]: ctx.principal.name, [ATTR.attempts]: upstream.attempts };
+  const out: SpanAttributes = { [ATTR.key]: ctx.principal.name, [ATTR.attempts]: upstream.attempts };
   if (reply.status !== 0) out[ATTR.httpStatus] = reply.status;
   if (reply.errorClass !== undefined) out[ATTR.errorType] = reply.errorClass;
   if (upstream.name !== undefined) out[ATTR.upstream] = upstream.name;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 import type { Config } from '../config/schema.js';
 import type { ErrorClass } from '../errors/classes.js';
 import type { RequestContext } from '../pipeline/context.js';

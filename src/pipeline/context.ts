@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from 'pino';
+import type { Logger } from '../observe/logger.js';
 import type { WireApi } from '../api/wire-api.js';
 import type { KeyLimits, RouteTimeouts } from '../config/schema.js';
 import type { ErrorClass } from '../errors/classes.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from 'pino';
+import type { Logger } from '../observe/logger.js';
 import type { WireApi } from '../api/wire-api.js';
 import { ANONYMOUS } from '../auth/key-store.js';
 import { ClientClosed } from '../errors/client-closed.js';

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { modelGlob } from './globs.js';
 import type { Config, RouteTimeouts } from '../config/schema.js';
 import type { RouteTarget } from '../pipeline/context.js';
 
@@ -18,7 +18,7 @@ export class RouteTable {
     this.defaultUpstream = config.upstreams[0]!.name;
     this.patterns = config.routes.map((route) => route.match);
     this.routes = config.routes.map((route) => ({
-      matches: compileGlob(route.match),
+      matches: modelGlob(route.match),
       targets: route.targets.map((target) => ({ upstream: target.upstream, model: target.model })),
       timeouts: route.timeouts,
     }));
@@ -39,12 +39,4 @@ export class RouteTable {
     for (const route of this.routes) for (const target of route.targets) if (target.model !== undefined) names.add(target.model);
     return [...names];
   }
-}
-
-/** Model names are not paths: `/` is an ordinary character (`meta-llama/*` matches `meta-llama/Llama-3-8B`). */
-const SLASH_STAND_IN = '\u2044';
-
-function compileGlob(pattern: string): (model: string) => boolean {
-  const isMatch = picomatch(pattern.replaceAll('/', SLASH_STAND_IN), { dot: true, nonegate: true });
-  return (model) => isMatch(model.replaceAll('/', SLASH_STAND_IN));
 }

@@ -3,7 +3,7 @@ import http, { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
-import type { Logger } from 'pino';
+import type { Logger } from '../observe/logger.js';
 import type { Config } from '../config/schema.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { OPENAI } from '../api/openai.js';

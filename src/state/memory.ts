@@ -159,6 +159,23 @@ class MemoryIndexes implements Indexes {
   }
 }
 
+/** A map that keeps at most `max` entries (least recently used go first), each for its own time. */
+export class BoundedMap<V extends object> {
+  readonly #entries: LRUCache<string, V>;
+
+  constructor(max: number) {
+    this.#entries = new LRUCache<string, V>({ max });
+  }
+
+  get(key: string): V | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: string, value: V, ttlMs: number): void {
+    this.#entries.set(key, value, { ttl: ttlMs });
+  }
+}
+
 /** In-process state: one replica, nothing to install, never down. */
 export class MemoryStore implements StateStore {
   readonly backend = 'memory';

@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
-import { LRUCache } from 'lru-cache';
-import { MemoryStore } from './memory.js';
+import { BoundedMap, MemoryStore } from './memory.js';
 import {
   StateUnavailable, counterTtlMs,
   type AdmitRule, type Counters, type Hashes, type HashUpdate, type Indexes, type Leases, type Records,
@@ -101,7 +100,7 @@ export class RedisStore implements StateStore {
   readonly indexes: Indexes;
   private readonly client: ScriptedRedis;
   private readonly local = new MemoryStore();
-  private readonly lastSeen = new LRUCache<string, { start: number; used: number }>({ max: 100_000 });
+  private readonly lastSeen = new BoundedMap<{ start: number; used: number }>(100_000);
   private readonly standIns = new Map<string, StandIn>();
   private readonly spaces = new Map<string, Records>();
   private state: 'connecting' | 'up' | 'down' = 'connecting';
@@ -177,7 +176,7 @@ export class RedisStore implements StateStore {
       return this.withStandIn(async () => {
         const [admitted, used, resetMs, start] = await this.client.bwWindow(redisKey, op, points, spec.limit, spec.windowMs, arg, spec.ttlMs ?? 0);
         const state = { admitted: admitted === 1, used: Number(used), limit: spec.limit, resetMs: Number(resetMs), windowStart: Number(start) };
-        this.lastSeen.set(key, { start: state.windowStart, used: state.used }, { ttl: counterTtlMs(state.used, spec) });
+        this.lastSeen.set(key, { start: state.windowStart, used: state.used }, counterTtlMs(state.used, spec));
         return state;
       }, () => {
         this.seedStandIn(key, spec);

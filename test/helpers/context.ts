@@ -15,8 +15,9 @@ export class RecordingResponse extends Writable {
   headersSent = false;
   readonly chunks: Buffer[] = [];
 
-  constructor(highWaterMark = 16 * 1024) {
-    super({ highWaterMark });
+  /** `slow`: a write completes on a later turn, like a socket to a client that reads slowly; with a small highWaterMark it really pushes back. */
+  constructor(private readonly options: { readonly slow?: boolean; readonly highWaterMark?: number } = {}) {
+    super({ highWaterMark: options.highWaterMark ?? 16 * 1024 });
   }
 
   writeHead(status: number, headers: Record<string, unknown> = {}): this {
@@ -28,7 +29,8 @@ export class RecordingResponse extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.chunks.push(Buffer.from(chunk));
-    done();
+    if (this.options.slow === true) setImmediate(done);
+    else done();
   }
 
   get text(): string {
