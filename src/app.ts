@@ -9,13 +9,14 @@ import { safeUrl } from './observe/safe-url.js';
 import { Telemetry } from './observe/telemetry.js';
 import { createLimits } from './limits/create-limits.js';
 import { compose } from './pipeline/compose.js';
-import { llmStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
+import { llmStages, ownStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
 import { Breakers } from './resilience/breakers.js';
 import { RetryBudget } from './resilience/retry-budget.js';
 import { routeStage } from './routing/route-stage.js';
 import { RouteTable } from './routing/route-table.js';
 import { AdminRoutes, AdminServer } from './server/admin-server.js';
 import { GatewayServer } from './server/http-server.js';
+import { OwnEndpoints } from './server/own-endpoints.js';
 import { modelsStage } from './server/models-endpoint.js';
 import { AttemptUnit } from './upstream/attempt.js';
 import { forwardStage } from './upstream/forward-stage.js';
@@ -56,7 +57,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = createLogger({ level: config.telemetry.logLevel, secrets, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
   const prices = loadPriceTable(config, BUNDLED_PRICES);
   const telemetry = new Telemetry({ logger, config, pricedModels: prices.names(), env: options.env ?? {}, secrets });
-  const keys = new KeyStore(config.keys);
+  const keys = new KeyStore(config.keys, config.admin.keyHash);
   const upstreams = new UpstreamRegistry(config.upstreams);
   const breakers = new Breakers(config.upstreams, (upstream, state) => telemetry.circuitChanged(upstream, state));
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
@@ -67,9 +68,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const ownership = new PassthroughOwnership(owners, keys.enabled, logger);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled, scrubber, ownership);
 
+  const own = new OwnEndpoints();
   const stages: StageSet = {
     observe: observeStage(telemetry),
     auth: authStage(keys),
+    ownAuth: authStage(keys, 'own'),
     validate: validateStage(config.server.maxBodyBytes),
     unpriced: config.pricing.onUnpriced === 'reject' ? unpricedStage(prices) : undefined,
     limits: limits.stage,
@@ -113,6 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       models: runModels,
       admin: adminServer === undefined ? adminRoutes : undefined,
       upgrade: compose(websocketStages(stages)),
+      own: compose(ownStages(stages, own.stage())),
     },
     logger,
   );

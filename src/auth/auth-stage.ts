@@ -6,23 +6,29 @@ import { ANONYMOUS, type KeyStore } from './key-store.js';
 /** Query parameters that look like credentials: a key in a URL ends up in logs and caches, so it is refused. */
 const KEY_QUERY = /[?&](api[-_]?key|key|access[-_]?token|token)=/i;
 
-/** Who is calling: a gateway key when keys are configured, otherwise anonymous (open passthrough). */
-export function authStage(keys: KeyStore) {
+/**
+ * Who is calling: a gateway key when keys are configured, otherwise anonymous (open passthrough).
+ * `own`: the gateway's own endpoints (`/breakwater/*`), where the admin key is also accepted; on the
+ * model API the admin key is no gateway key.
+ */
+export function authStage(keys: KeyStore, scope: 'api' | 'own' = 'api') {
   return async function auth(ctx: RequestContext, next: Next): Promise<void> {
-    ctx.principal = authenticate(keys, ctx.req.url, ctx.req.headers);
+    ctx.principal = authenticate(keys, ctx.req.url, ctx.req.headers, scope);
     await next();
   };
 }
 
-export function authenticate(keys: KeyStore, url: string | undefined, headers: IncomingHttpHeaders): RequestContext['principal'] {
+export function authenticate(keys: KeyStore, url: string | undefined, headers: IncomingHttpHeaders, scope: 'api' | 'own'): RequestContext['principal'] {
   if (url !== undefined && KEY_QUERY.test(url)) {
     throw new GatewayError('key_in_query', 'API keys are not accepted in the URL; send them in the Authorization header');
   }
-  if (!keys.enabled) return ANONYMOUS;
   const presented = presentedKey(headers);
+  if (!keys.enabled && presented === undefined) return ANONYMOUS;
   const principal = presented === undefined ? undefined : keys.find(presented);
-  if (principal === undefined) {
-    throw new GatewayError('invalid_api_key', presented === undefined ? 'You did not provide an API key. Send it as "Authorization: Bearer <key>".' : 'Incorrect API key provided.');
+  if (principal === undefined || (principal.admin && scope === 'api')) {
+    // Without gateway keys any client key is the client's own, for its upstream: the caller is anonymous.
+    if (!keys.enabled && principal === undefined) return ANONYMOUS;
+    throw new GatewayError('invalid_api_key', presented === undefined ? 'You did not provide an API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".' : 'Incorrect API key provided.');
   }
   return principal;
 }

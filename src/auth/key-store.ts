@@ -2,7 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { KeyConfig } from '../config/schema.js';
 import type { Principal } from '../pipeline/context.js';
 
-export const ANONYMOUS: Principal = Object.freeze({ name: 'anonymous', limits: Object.freeze({}) });
+export const ANONYMOUS: Principal = Object.freeze({ name: 'anonymous', limits: Object.freeze({}), admin: false });
+/** The operator, by `admin.keyHash`: the gateway's own endpoints and the console, every key's data. Never a model caller. */
+export const ADMIN: Principal = Object.freeze({ name: 'admin', limits: Object.freeze({}), admin: true });
 
 /** `sha256:<hex>` of a key, the form config stores. */
 export function hashKey(key: string): string {
@@ -14,19 +16,26 @@ interface StoredKey {
   readonly principal: Principal;
 }
 
-/** Gateway keys by hash; the presented key is hashed and compared in constant time against each. */
+/** Gateway keys (and the admin key) by hash; the presented key is hashed and compared in constant time against each. */
 export class KeyStore {
   private readonly keys: readonly StoredKey[];
 
-  constructor(keys: readonly KeyConfig[]) {
-    this.keys = keys.map((key) => ({
-      digest: Buffer.from(key.hash.slice('sha256:'.length), 'hex'),
-      principal: Object.freeze({ name: key.name, limits: key.limits }),
+  constructor(keys: readonly KeyConfig[], adminHash?: string) {
+    const stored: StoredKey[] = keys.map((key) => ({
+      digest: digestOf(key.hash),
+      principal: Object.freeze({ name: key.name, limits: key.limits, admin: false }),
     }));
+    if (adminHash !== undefined) stored.push({ digest: digestOf(adminHash), principal: ADMIN });
+    this.keys = stored;
   }
 
+  /** Gateway keys are configured: callers must present one (the admin key alone does not make a gateway keyed). */
   get enabled(): boolean {
-    return this.keys.length > 0;
+    return this.keys.some((key) => !key.principal.admin);
+  }
+
+  get hasAdmin(): boolean {
+    return this.keys.some((key) => key.principal.admin);
   }
 
   /** The principal of a presented key, or undefined. Walks every key so timing does not tell which matched. */
@@ -36,4 +45,8 @@ export class KeyStore {
     for (const key of this.keys) if (timingSafeEqual(key.digest, digest)) found = key.principal;
     return found;
   }
+}
+
+function digestOf(hash: string): Buffer {
+  return Buffer.from(hash.slice('sha256:'.length), 'hex');
 }

@@ -127,6 +127,12 @@ export const configSchema = z
       .prefault({})
       .describe('Retries before the commit point.'),
     keys: z.array(keySchema).default([]).describe('Gateway keys; none: open passthrough.'),
+    admin: z
+      .strictObject({
+        keyHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex>; print one with `breakwater hash-key`').optional().describe("sha256 of the admin key: the gateway's own endpoints (/breakwater/*) and the console, with every key's data. Never a model caller."),
+      })
+      .prefault({})
+      .describe('The operator.'),
     limits: z
       .strictObject({
         queueLength: nonNegativeInt.default(100).describe('Requests per key that may wait for a concurrency slot.'),
@@ -191,7 +197,7 @@ export const configSchema = z
     const hashes = new Set<string>();
     config.keys.forEach((key, index) => {
       if (keyNames.has(key.name)) ctx.addIssue({ code: 'custom', path: ['keys', index, 'name'], message: `duplicate key name "${key.name}"` });
-      if (hashes.has(key.hash)) ctx.addIssue({ code: 'custom', path: ['keys', index, 'hash'], message: 'duplicate key hash' });
+      if (hashes.has(key.hash) || key.hash === config.admin.keyHash) ctx.addIssue({ code: 'custom', path: ['keys', index, 'hash'], message: 'duplicate key hash' });
       keyNames.add(key.name);
       hashes.add(key.hash);
       if (Array.isArray(key.passthrough)) {

@@ -24,7 +24,7 @@ describe('the limits stage', () => {
     });
     const stage = limitStage({ keys: new Map([['team-a', { counters, gate }]]), queueTimeoutMs: 1_000, onSettleError: (_ctx, error) => { throw error; } });
     const ctx = testContext({ operation: undefined, method: 'GET', path: '/files' });
-    ctx.principal = { name: 'team-a', limits: {} };
+    ctx.principal = { name: 'team-a', limits: {}, admin: false };
 
     let slotsWhileRunning = -1;
     await stage(ctx, async () => {

@@ -6,7 +6,7 @@ import { ModelLabels } from './model-labels.js';
 
 function finishedChat(model: string): RequestContext {
   const ctx = testContext();
-  ctx.principal = { name: 'team-a', limits: {} };
+  ctx.principal = { name: 'team-a', limits: {}, admin: false };
   ctx.request = { json: {}, model, stream: false, clientAskedUsage: false, maxTokens: undefined, choices: 1, temperature: undefined };
   Object.assign(ctx.upstream, { name: 'openai', model, attempts: 1, waitedMs: 200 });
   Object.assign(ctx.reply, { status: 200, committed: true });

@@ -7,10 +7,12 @@ import type { ErrorClass } from '../errors/classes.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 import type { ResponseTap } from './taps.js';
 
-/** Who is calling. `name` is a key name from config or `anonymous`; never key material. */
+/** Who is calling. `name` is a key name from config, `anonymous` or `admin`; never key material. */
 export interface Principal {
   readonly name: string;
   readonly limits: KeyLimits;
+  /** The admin key: the gateway's own endpoints and every key's data there; never a model caller. */
+  readonly admin: boolean;
 }
 
 /** The parts of an understood request body that the gateway uses; everything else is forwarded untouched. */
@@ -64,6 +66,8 @@ export interface StreamState {
   outcome: StreamOutcome | undefined;
   /** ms from arrival to the first byte of the answer's body sent to the client. */
   firstByteMs: number | undefined;
+  /** The client went away while the answer was still read to its end (`onClientDisconnect: finish`). */
+  clientLeft: boolean;
 }
 
 /** What the answer said about itself. Writer: the usage tap (usage/usage-tap.ts). */
@@ -101,7 +105,7 @@ export interface RequestContext {
   readonly log: Logger;
   /** performance.now() at arrival. Writer: server. */
   readonly startedAt: number;
-  /** Path below `/v1`, e.g. `/chat/completions`, query excluded. Writer: server. */
+  /** Path below `/v1`, e.g. `/chat/completions`, query excluded (the gateway's own endpoints: the whole path). Writer: server. */
   readonly path: string;
   /** Understood operation; undefined for opaque passthrough. Writer: server. */
   readonly operation: Operation | undefined;
@@ -123,6 +127,11 @@ export interface RequestContext {
   plan: readonly RouteTarget[];
   /** The gateway asks the upstream for a stream's usage the client did not ask for (and hides it again). Writer: usage. */
   askUsage: boolean;
+  /**
+   * When the client goes away: `cancel` aborts the upstream call; `finish` reads the answer to its
+   * end (taps see all of it, usage is the provider's) without the client. Writer: durable calls (default cancel).
+   */
+  onClientDisconnect: 'cancel' | 'finish';
   /** Observers of the committed answer, in order (usage first). Writer: each stage adds its own. */
   readonly taps: ResponseTap[];
   /** Headers the gateway adds to every answer of this request (`x-ratelimit-*`, ...). Writer: each stage its own names. */

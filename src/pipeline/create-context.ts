@@ -42,11 +42,12 @@ class Context implements RequestContext {
   request: ParsedRequest | undefined = undefined;
   plan: readonly RouteTarget[] = [];
   askUsage = false;
+  onClientDisconnect: 'cancel' | 'finish' = 'cancel';
   readonly taps: ResponseTap[] = [];
   readonly replyHeaders: Record<string, string> = {};
   readonly waits: WaitTimes = { queueMs: 0, backoffMs: 0 };
   readonly upstream: UpstreamState = { name: undefined, model: undefined, attempts: 0, waitedMs: 0 };
-  readonly stream: StreamState = { outcome: undefined, firstByteMs: undefined };
+  readonly stream: StreamState = { outcome: undefined, firstByteMs: undefined, clientLeft: false };
   readonly answer: AnswerFacts = { usage: undefined, model: undefined, id: undefined, text: '' };
   readonly reply: ReplyState = { status: 0, committed: false, errorClass: undefined, errorCode: undefined };
   usage: TokenUsage | undefined = undefined;

@@ -4,6 +4,8 @@ import type { Stage } from './context.js';
 export interface StageSet {
   readonly observe: Stage;
   readonly auth: Stage;
+  /** Auth for the gateway's own endpoints: gateway keys and the admin key. */
+  readonly ownAuth: Stage;
   readonly validate: Stage;
   /** Present only under `pricing.onUnpriced: reject`. */
   readonly unpriced?: Stage | undefined;
@@ -49,4 +51,9 @@ export function passthroughStages(stages: StageSet): Stage[] {
 /** WebSocket upgrades under /v1 (Realtime): authenticated, policed and limited like any passthrough call; a session is in flight until it closes. */
 export function websocketStages(stages: StageSet): Stage[] {
   return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.websocket];
+}
+
+/** The gateway's own endpoints (`/breakwater/*`): logged and authenticated (the admin key too), then the endpoint. */
+export function ownStages(stages: StageSet, endpoints: Stage): Stage[] {
+  return [stages.observe, stages.ownAuth, endpoints];
 }

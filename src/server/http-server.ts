@@ -33,6 +33,8 @@ export interface ServerHandlers {
   readonly admin: AdminRoutes | undefined;
   /** WebSocket upgrades under /v1: the same observe, auth and limits stages, then the tunnel. */
   readonly upgrade: (ctx: RequestContext) => Promise<void>;
+  /** The gateway's own endpoints under /breakwater/ (server/own-endpoints.ts). */
+  readonly own: (ctx: RequestContext) => Promise<void>;
 }
 
 /** After the drain deadline cut what was left, how long their pipelines get to settle (limits, spend, access line, span). */
@@ -113,6 +115,7 @@ export class GatewayServer {
     if (this.handlers.admin?.handle(path, req, res) === true) return;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     const id = requestIdOf(req);
+    if (path.startsWith('/breakwater/') && !UNSAFE_PATH.test(path)) return this.run(this.handlers.own, this.newContext(req, res, id, path, undefined, undefined));
     if (!path.startsWith('/v1/')) {
       sendBareError(res, new GatewayError('not_found', `Unknown path ${path.slice(0, 200)}; the OpenAI API lives under /v1`), id);
       return;
@@ -170,7 +173,7 @@ export class GatewayServer {
       path: below,
       operation,
       api: OPENAI,
-      routeLabel: operation ?? (below === '/models' ? 'models' : 'passthrough'),
+      routeLabel: operation ?? (below === '/models' ? 'models' : below.startsWith('/breakwater/') ? 'breakwater' : 'passthrough'),
       upgrade,
     });
   }

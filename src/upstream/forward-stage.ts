@@ -16,6 +16,8 @@ import type { UpstreamRegistry } from './pools.js';
 import { bodyForTarget } from './request-body.js';
 import type { SecretScrubber } from './secrets.js';
 
+const NEVER = new AbortController().signal;
+
 export interface ForwardDeps {
   readonly attempts: Pick<AttemptUnit, 'try'>;
   readonly upstreams: Pick<UpstreamRegistry, 'get'>;
@@ -34,7 +36,9 @@ export function forwardStage(deps: ForwardDeps) {
   return async function forward(ctx: RequestContext, _next: Next): Promise<void> {
     const first = ctx.plan[0]!;
     const deadline = new Deadline(ctx.startedAt, first.timeouts?.totalMs ?? deps.upstreams.get(first.upstream).config.timeouts.totalMs);
-    const total = timedChildSignal(ctx.clientSignal, deadline.remainingMs(), () => new DeadlineExceeded());
+    // `finish`: the upstream call outlives its client (only the deadline ends it).
+    const parent = ctx.onClientDisconnect === 'finish' ? NEVER : ctx.clientSignal;
+    const total = timedChildSignal(parent, deadline.remainingMs(), () => new DeadlineExceeded());
     try {
       let failure: AttemptFailure | undefined;
       for (let index = 0; index < ctx.plan.length; index++) {
@@ -42,7 +46,7 @@ export function forwardStage(deps: ForwardDeps) {
         if (failure !== undefined) deps.recorder.fallback(ctx, ctx.plan[index - 1]!.upstream, target.upstream, failure.errorClass);
         failure = await tryTarget(deps, ctx, target, deadline, total.signal);
         if (failure === undefined) return;
-        if (!ERROR_CLASSES[failure.errorClass].fallback || deadline.expired() || ctx.clientSignal.aborted) break;
+        if (!ERROR_CLASSES[failure.errorClass].fallback || deadline.expired() || parent.aborted) break;
       }
       answerFailure(ctx, failure!, deps.scrubber);
     } finally {
@@ -84,7 +88,7 @@ async function tryTarget(deps: ForwardDeps, ctx: RequestContext, target: RouteTa
     try {
       await sleep(decision.delayMs, undefined, { signal });
     } catch {
-      return new AttemptFailure(ctx.clientSignal.aborted ? 'client_closed' : 'timeout');
+      return new AttemptFailure(signal.reason instanceof DeadlineExceeded ? 'timeout' : 'client_closed');
     } finally {
       ctx.waits.backoffMs += performance.now() - sleptFrom;
     }

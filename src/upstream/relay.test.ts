@@ -88,6 +88,18 @@ describe('the relay', () => {
     expect(ctx.res.destroyed).toBe(true);
   });
 
+  it('reads an answer to its end, tapping it, when its client is gone (onClientDisconnect: finish)', async () => {
+    const ctx = streaming();
+    const tap = recordingTap();
+    ctx.taps.push(tap.tap);
+    ctx.res.destroy();
+    const end = await relay(ctx, body(['data: {"a":1}\n\n', 'data: [DONE]\n\n']), { ...options, stream: true });
+    expect(end).toMatchObject({ complete: true, streamOutcome: 'completed' });
+    expect(tap.seen).toEqual(['{"a":1}', '[DONE]']);
+    expect(ctx.stream.clientLeft).toBe(true);
+    expect(ctx.res.text).toBe('');
+  });
+
   it('waits for a slow client (backpressure) instead of buffering the stream', async () => {
     const res = new RecordingResponse({ slow: true, highWaterMark: 4 });
     const ctx = testContext({ res });

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { StreamEndWatcher } from '../api/wire-api.js';
@@ -118,12 +117,41 @@ async function relayWhole(ctx: RequestContext, body: Readable, options: RelayOpt
 }
 
 async function write(ctx: RequestContext, bytes: Buffer, signal: AbortSignal, idle: IdleTimer | undefined): Promise<void> {
+  const { res } = ctx;
+  if (res.destroyed || res.writableEnded) {
+    // Only with `onClientDisconnect: finish` does the answer go on without its client: read, tapped, not written.
+    ctx.stream.clientLeft = true;
+    return;
+  }
   ctx.stream.firstByteMs ??= performance.now() - ctx.startedAt;
-  if (ctx.res.write(bytes)) return;
+  if (res.write(bytes)) return;
   idle?.pause();
   try {
-    await once(ctx.res, 'drain', { signal });
+    await drainedOrGone(res, signal);
   } finally {
     idle?.resume();
   }
+}
+
+/** The client read what was waiting, or went away (then the next write finds it gone); rejects when the signal aborts. */
+function drainedOrGone(res: RequestContext['res'], signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      signal.removeEventListener('abort', aborted);
+    };
+    const done = (): void => {
+      settle();
+      resolve();
+    };
+    const aborted = (): void => {
+      settle();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return aborted();
+    res.once('drain', done);
+    res.once('close', done);
+    signal.addEventListener('abort', aborted, { once: true });
+  });
 }

@@ -8,7 +8,7 @@ import { ModelLabels } from '../../src/observe/model-labels.ts';
 /** A finished request for one label combination. */
 function request(model: string, upstream: string, key: string, stream: boolean): RequestContext {
   const ctx = testContext();
-  ctx.principal = { name: key, limits: {} };
+  ctx.principal = { name: key, limits: {}, admin: false };
   ctx.request = { json: {}, model, stream, clientAskedUsage: false, maxTokens: undefined, choices: 1, temperature: undefined };
   Object.assign(ctx.upstream, { name: upstream, model, attempts: 1, waitedMs: 100 });
   Object.assign(ctx.reply, { status: 200, committed: true });
