@@ -17,6 +17,7 @@ const { values: o } = parseArgs({
     connections: { type: 'string', default: '32' },
     heap: { type: 'boolean', default: false },
     top: { type: 'string', default: '25' },
+    focus: { type: 'string', default: '' },
   },
 });
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -56,6 +57,26 @@ function summariseCpu(profile: CpuProfile): void {
   }
   printTop('self time by function', byFunction, total / 1000, 'ms');
   printTop('self time by file (node_modules by package)', byFile, total / 1000, 'ms');
+  if (o.focus !== '') printInclusive(profile, hits, o.focus.split(','), total);
+}
+
+/** Time spent in (and under) functions of these names, each counted once per sample stack. */
+function printInclusive(profile: CpuProfile, hits: Map<number, number>, names: string[], total: number): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const inclusive = new Map<string, number>(names.map((name) => [name, 0]));
+  for (const [id, us] of hits) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = byId.get(at)?.callFrame.functionName ?? '';
+      if (inclusive.has(name) && !seen.has(name)) {
+        seen.add(name);
+        inclusive.set(name, inclusive.get(name)! + us);
+      }
+    }
+  }
+  printTop('inclusive time of the focus functions', new Map([...inclusive].map(([k, v]) => [k, v / 1000])), total / 1000, 'ms');
 }
 
 function summariseHeap(root: HeapNode): void {

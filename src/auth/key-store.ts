@@ -27,16 +27,13 @@ export class KeyStore {
     }));
     if (adminHash !== undefined) stored.push({ digest: digestOf(adminHash), principal: ADMIN });
     this.keys = stored;
+    this.enabled = keys.length > 0;
+    this.hasAdmin = adminHash !== undefined;
   }
 
   /** Gateway keys are configured: callers must present one (the admin key alone does not make a gateway keyed). */
-  get enabled(): boolean {
-    return this.keys.some((key) => !key.principal.admin);
-  }
-
-  get hasAdmin(): boolean {
-    return this.keys.some((key) => key.principal.admin);
-  }
+  readonly enabled: boolean;
+  readonly hasAdmin: boolean;
 
   /** The principal of a presented key, or undefined. Walks every key so timing does not tell which matched. */
   find(presented: string): Principal | undefined {

@@ -21,8 +21,21 @@ interface Window {
   used: number;
 }
 
+/**
+ * lru-cache allocates its arrays for `max` entries up front (MiBs at 100k): a store made at start but
+ * never used (no key has limits) must not pay that, so each cache is made on first use.
+ */
+function lazy<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 class MemoryCounters implements Counters {
-  private readonly windows = new LRUCache<string, Window>({ max: MAX_ENTRIES, ttlAutopurge: false });
+  private readonly cache = lazy(() => new LRUCache<string, Window>({ max: MAX_ENTRIES, ttlAutopurge: false }));
+
+  private get windows(): LRUCache<string, Window> {
+    return this.cache();
+  }
 
   async take(key: string, points: number, spec: WindowSpec, rule: AdmitRule): Promise<WindowState> {
     return this.apply(key, spec, (window) => {
@@ -97,14 +110,18 @@ class MemoryLeases implements Leases {
 }
 
 class MemoryRecords implements Records {
-  private readonly values: LRUCache<string, string>;
+  private readonly cache: () => LRUCache<string, string>;
 
   constructor(bounds: RecordBounds) {
-    this.values = new LRUCache<string, string>({
+    this.cache = lazy(() => new LRUCache<string, string>({
       max: bounds.maxEntries ?? MAX_ENTRIES,
       maxSize: bounds.maxBytes ?? DEFAULT_RECORD_BYTES,
       sizeCalculation: (value, key) => Math.max(1, value.length * 2 + key.length * 2),
-    });
+    }));
+  }
+
+  private get values(): LRUCache<string, string> {
+    return this.cache();
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -123,7 +140,11 @@ class MemoryRecords implements Records {
 }
 
 class MemoryHashes implements Hashes {
-  private readonly hashes = new LRUCache<string, Record<string, string>>({ max: MAX_ENTRIES });
+  private readonly cache = lazy(() => new LRUCache<string, Record<string, string>>({ max: MAX_ENTRIES }));
+
+  private get hashes(): LRUCache<string, Record<string, string>> {
+    return this.cache();
+  }
 
   async update(key: string, update: HashUpdate): Promise<void> {
     const hash = { ...this.hashes.get(key) };
@@ -161,18 +182,18 @@ class MemoryIndexes implements Indexes {
 
 /** A map that keeps at most `max` entries (least recently used go first), each for its own time. */
 export class BoundedMap<V extends object> {
-  readonly #entries: LRUCache<string, V>;
+  readonly #entries: () => LRUCache<string, V>;
 
   constructor(max: number) {
-    this.#entries = new LRUCache<string, V>({ max });
+    this.#entries = lazy(() => new LRUCache<string, V>({ max }));
   }
 
   get(key: string): V | undefined {
-    return this.#entries.get(key);
+    return this.#entries().get(key);
   }
 
   set(key: string, value: V, ttlMs: number): void {
-    this.#entries.set(key, value, { ttl: ttlMs });
+    this.#entries().set(key, value, { ttl: ttlMs });
   }
 }
 
