@@ -17,6 +17,11 @@ import { RouteTable } from './routing/route-table.js';
 import { AdminRoutes, AdminServer } from './server/admin-server.js';
 import { GatewayServer } from './server/http-server.js';
 import { OwnEndpoints } from './server/own-endpoints.js';
+import { addRunEndpoints } from './runs/run-endpoints.js';
+import { RunLimits } from './runs/run-limits.js';
+import { runStage } from './runs/run-stage.js';
+import { RunStore } from './runs/run-store.js';
+import { RunSweeper } from './runs/run-sweeper.js';
 import { modelsStage } from './server/models-endpoint.js';
 import { AttemptUnit } from './upstream/attempt.js';
 import { forwardStage } from './upstream/forward-stage.js';
@@ -65,10 +70,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const websockets = new WebSocketRelay(upstreams.defaultUpstream, keys.enabled, scrubber);
   const limits = await createLimits(config, telemetry, logger, prices);
   const owners = new Ownership(limits.store);
+  const runStore = new RunStore(limits.store, config.runs.idleTimeoutSeconds * 1_000);
+  const runSweeper = new RunSweeper(runStore, telemetry, logger, Math.min(15_000, (config.runs.idleTimeoutSeconds * 1_000) / 2));
   const ownership = new PassthroughOwnership(owners, keys.enabled, logger);
   const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled, scrubber, ownership);
 
   const own = new OwnEndpoints();
+  addRunEndpoints(own, runStore);
   const stages: StageSet = {
     observe: observeStage(telemetry),
     auth: authStage(keys),
@@ -76,6 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     validate: validateStage(config.server.maxBodyBytes),
     unpriced: config.pricing.onUnpriced === 'reject' ? unpricedStage(prices) : undefined,
     limits: limits.stage,
+    runs: runStage({ store: runStore, limits: new RunLimits(limits.store.counters, prices, config.runs.idleTimeoutSeconds * 1_000), recorder: telemetry, config }),
     usage: usageStage(prices, telemetry),
     route: routeStage(routes),
     forward: forwardStage({
@@ -125,6 +134,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start() {
       await telemetry.start();
       const port = await server.listen();
+      runSweeper.start();
       const adminPort = await adminServer?.listen();
       for (const unset of unsetVariables) {
         logger.warn({ path: unset.path, variable: unset.variable, consequence: unsetConsequence(unset) }, `config: ${unset.path} names \${${unset.variable}}, which is not set`);
@@ -136,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const { cut } = await server.drain(config.server.drainTimeoutMs);
       logger.info({ cut }, cut === 0 ? 'drained' : 'drain timeout: cut in-flight requests');
       breakers.shutdown();
+      runSweeper.stop();
       passthrough.close();
       await upstreams.destroy();
       await limits.close();

@@ -5,6 +5,7 @@ import type { ParsedRequest } from '../pipeline/context.js';
 import type { SseEvent } from '../upstream/sse.js';
 import type { Operation } from '../usage/types.js';
 import { openAiAnswerReader } from './openai-answer.js';
+import { openAiToolHistory } from './openai-history.js';
 import { countOf, modelOf, numberOf, streamOf } from './request-fields.js';
 import type { StreamEndWatcher, WireApi } from './wire-api.js';
 
@@ -64,4 +65,6 @@ export const OPENAI: WireApi = {
   },
 
   upstreamErrorCode,
+
+  toolHistory: openAiToolHistory,
 };

@@ -3,6 +3,7 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import type { AnswerFacts, ParsedRequest } from '../pipeline/context.js';
 import type { SseEvent } from '../upstream/sse.js';
 import type { Operation } from '../usage/types.js';
+import type { ToolHistory } from './tool-history.js';
 
 /** How far a stream got, read from its events: its terminal event, or an error event. */
 export interface StreamEndWatcher {
@@ -36,4 +37,6 @@ export interface WireApi {
   streamError(errorClass: ErrorClass, code: string, message: string): string;
   /** The error code an upstream error body names, for its class. */
   upstreamErrorCode(body: Buffer): string | undefined;
+  /** Tool calls in the request's history: the ids it answers, and the assistant turns since the last user message. */
+  toolHistory(operation: Operation, json: Record<string, unknown>): ToolHistory;
 }

@@ -69,12 +69,25 @@ const limitsSchema = z.strictObject({
   tpm: positiveInt.optional().describe('Tokens per minute (reserved from an estimate, settled to real usage).'),
   concurrency: positiveInt.optional().describe('Concurrent requests, across all replicas sharing state; more wait in the queue.'),
   dailyBudgetUsd: z.number().positive().optional().describe('Spend per UTC day in USD.'),
+  runBudgetUsd: z.number().positive().optional().describe('Spend per agent run in USD, exact across replicas: a call reserves its prompt estimate and is refused (429 run_budget_exceeded) once spent plus reserved reaches it.'),
+  runMaxCalls: positiveInt.optional().describe('Calls per agent run, exact across replicas; more are refused (429 run_call_limit_exceeded).'),
+});
+
+const loopDetectionSchema = z.strictObject({
+  threshold: z.number().int().min(2).default(5).describe('Consecutive assistant turns making the same tool call (same name, same arguments as canonical JSON) that count as a loop.'),
+  action: z.enum(['warn', 'block']).default('warn').describe('`warn`: the answer says `x-breakwater-loop-detected`, counted and traced; `block`: 400 agent_loop_detected, no upstream call.'),
 });
 
 const keySchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Key name, used in logs and metric labels.'),
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex>; print one with `breakwater hash-key`').describe('sha256 of the key; never the key itself.'),
   limits: limitsSchema.default({}).describe('Limits of this key.'),
+  runs: z
+    .strictObject({
+      loopDetection: loopDetectionSchema.optional().describe("This key's loop detection, over `runs.loopDetection`."),
+    })
+    .prefault({})
+    .describe('Agent runs of this key.'),
   passthrough: z
     .union([z.enum(['allow', 'deny']), z.array(z.string().min(1)).min(1)])
     .default('allow')
@@ -142,6 +155,13 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Behaviour of per-key limits.'),
+    runs: z
+      .strictObject({
+        idleTimeoutSeconds: positiveInt.default(1_800).describe('A run ends this long after its last call; its record is kept 10 minutes more (status ended).'),
+        loopDetection: loopDetectionSchema.prefault({}).describe('Agents stuck repeating one tool call.'),
+      })
+      .prefault({})
+      .describe('Agent runs: the calls one agent makes for one task, grouped with no client change (docs/runs.md).'),
     state: z
       .strictObject({
         redisUrl: z.string().min(1).optional().describe('Redis URL for limits shared by all replicas; absent: in-process state.'),
@@ -229,6 +249,7 @@ export type UpstreamConfig = Config['upstreams'][number];
 export type RouteConfig = Config['routes'][number];
 export type KeyConfig = Config['keys'][number];
 export type KeyLimits = KeyConfig['limits'];
+export type LoopDetection = Config['runs']['loopDetection'];
 export type ModelPriceConfig = z.output<typeof modelPriceSchema>;
 export type TimeoutsConfig = UpstreamConfig['timeouts'];
 export type RouteTimeouts = z.output<typeof routeTimeoutsSchema>;

@@ -22,7 +22,7 @@ export interface ErrorClassSpec {
 export const ERROR_CLASSES = {
   rate_limited: { status: 429, type: 'rate_limit_error', retryable: true, tripsBreaker: false, fallback: true, meaning: 'The upstream answered 429.' },
   gateway_rate_limited: { status: 429, type: 'rate_limit_error', retryable: false, tripsBreaker: false, fallback: false, meaning: "The gateway's own per-key limit (requests, tokens, concurrency, queue) refused the request." },
-  budget_exceeded: { status: 429, type: 'insufficient_quota', retryable: false, tripsBreaker: false, fallback: false, meaning: "The key's daily spend budget is used up." },
+  budget_exceeded: { status: 429, type: 'insufficient_quota', retryable: false, tripsBreaker: false, fallback: false, meaning: "The key's daily spend budget, or an agent run's budget or call limit, is used up." },
   timeout: { status: 504, type: 'timeout_error', retryable: true, tripsBreaker: true, fallback: true, meaning: 'Connect, first-byte, idle or total deadline passed.' },
   circuit_open: { status: 503, type: 'service_unavailable_error', retryable: false, tripsBreaker: false, fallback: true, meaning: "The upstream's circuit breaker is open; no traffic was sent." },
   upstream_5xx: { status: 502, type: 'upstream_error', retryable: true, tripsBreaker: true, fallback: true, meaning: 'The upstream answered 5xx.' },
@@ -53,6 +53,7 @@ export const GATEWAY_ERROR_CODES = {
   not_found: { errorClass: 'invalid_request', status: 404 },
   request_too_large: { errorClass: 'invalid_request', status: 413 },
   key_in_query: { errorClass: 'invalid_request', status: 400 },
+  invalid_run_id: { errorClass: 'invalid_request', status: 400 },
   bad_request: { errorClass: 'invalid_request', status: 400 },
   request_timeout: { errorClass: 'invalid_request', status: 408 },
   headers_too_large: { errorClass: 'invalid_request', status: 431 },
@@ -61,6 +62,8 @@ export const GATEWAY_ERROR_CODES = {
   queue_full: { errorClass: 'gateway_rate_limited', status: 429 },
   queue_timeout: { errorClass: 'gateway_rate_limited', status: 429 },
   budget_exceeded: { errorClass: 'budget_exceeded', status: 429 },
+  run_budget_exceeded: { errorClass: 'budget_exceeded', status: 429 },
+  run_call_limit_exceeded: { errorClass: 'budget_exceeded', status: 429 },
   timeout: { errorClass: 'timeout', status: 504 },
   idle_timeout: { errorClass: 'timeout', status: 504 },
   upstream_truncated: { errorClass: 'network', status: 502 },
@@ -72,6 +75,7 @@ export const GATEWAY_ERROR_CODES = {
   too_many_connections: { errorClass: 'unavailable', status: 503 },
   passthrough_denied: { errorClass: 'policy', status: 403 },
   model_not_priced: { errorClass: 'policy', status: 403 },
+  agent_loop_detected: { errorClass: 'policy', status: 400 },
   client_closed: { errorClass: 'client_closed', status: 499 },
   internal_error: { errorClass: 'internal', status: 500 },
 } as const satisfies Record<string, { errorClass: ErrorClass; status: number }>;

@@ -17,6 +17,13 @@ const QUEUE_WAIT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 /** Our own share of a request: sub-millisecond when healthy; the top buckets catch event-loop stalls. */
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
+/** An agent run costs from a fraction of a cent to tens of dollars. */
+const RUN_COST_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100];
+/** Calls per run: one-shot tasks to agents that loop hundreds of times. */
+const RUN_CALLS_BUCKETS = [1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000];
+/** First to last call: seconds to hours. */
+const RUN_DURATION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400];
+
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /** prom-client's metric objects carry their (mutable) name; its types do not say so. */
@@ -24,7 +31,7 @@ interface Named {
   name: string;
 }
 
-export type LimitName = 'rpm' | 'tpm' | 'concurrency' | 'budget';
+export type LimitName = 'rpm' | 'tpm' | 'concurrency' | 'budget' | 'run_budget' | 'run_calls';
 
 export interface MetricsOptions {
   readonly upstreams: readonly string[];
@@ -59,6 +66,12 @@ export class Metrics {
   private readonly budgetLimit: Gauge;
   private readonly upstreamRemaining: Gauge;
   private readonly stateStore: Gauge;
+  private readonly runsStarted: Counter;
+  private readonly runsActive: Gauge;
+  private readonly runCost: Histogram;
+  private readonly runCalls: Histogram;
+  private readonly runDuration: Histogram;
+  private readonly loops: Counter;
 
   constructor(options: MetricsOptions) {
     this.models = options.models;
@@ -85,6 +98,12 @@ export class Metrics {
     this.rejections = counter('breakwater_ratelimit_rejections_total', "Requests refused by the gateway's own limits.", ['key', 'limit']);
     this.queue = gauge('breakwater_queue_depth', 'Requests waiting for a concurrency slot.', ['key']);
     this.queueWait = new Histogram({ name: 'breakwater_queue_wait_seconds', help: 'Time requests spent queued for a concurrency slot (served, timed out or gone); requests served at once are not observed.', labelNames: ['key'], buckets: QUEUE_WAIT_BUCKETS, registers });
+    this.runsStarted = counter('breakwater_runs_started_total', 'Agent runs started, by where their id came from.', ['key', 'source']);
+    this.runsActive = gauge('breakwater_runs_active', 'Agent runs active: started here minus ended here, so a sum over replicas is exact (one replica alone may read below 0).', ['key']);
+    this.runCost = new Histogram({ name: 'breakwater_run_cost_usd', help: 'Cost of each ended agent run in USD (observed once per run across replicas).', labelNames: ['key'], buckets: RUN_COST_BUCKETS, registers });
+    this.runCalls = new Histogram({ name: 'breakwater_run_calls', help: 'Calls of each ended agent run (observed once per run across replicas).', labelNames: ['key'], buckets: RUN_CALLS_BUCKETS, registers });
+    this.runDuration = new Histogram({ name: 'breakwater_run_duration_seconds', help: 'First to last call of each ended agent run (observed once per run across replicas).', labelNames: ['key'], buckets: RUN_DURATION_BUCKETS, registers });
+    this.loops = counter('breakwater_agent_loops_total', 'Requests whose history ends in an agent loop (the same tool call, turn after turn), by what the gateway did.', ['key', 'action']);
     this.inflight = gauge('breakwater_inflight_requests', 'Upstream attempts in flight (streams until their end).', ['upstream']);
     this.budgetSpent = gauge('breakwater_budget_spent_usd', "USD spent today (UTC) by the key, against its daily budget.", ['key']);
     this.budgetLimit = gauge('breakwater_budget_limit_usd', "The key's daily budget in USD.", ['key']);
@@ -178,6 +197,22 @@ export class Metrics {
   budgetState(key: string, spentUsd: number, limitUsd: number): void {
     this.budgetSpent.set({ key }, spentUsd);
     this.budgetLimit.set({ key }, limitUsd);
+  }
+
+  runStarted(key: string, source: string): void {
+    this.runsStarted.inc({ key, source });
+    this.runsActive.inc({ key });
+  }
+
+  runEnded(key: string, calls: number, costUsd: number, durationSeconds: number): void {
+    this.runsActive.dec({ key });
+    this.runCost.observe({ key }, costUsd);
+    this.runCalls.observe({ key }, calls);
+    this.runDuration.observe({ key }, durationSeconds);
+  }
+
+  agentLoop(key: string, action: string): void {
+    this.loops.inc({ key, action });
   }
 
   stateStoreUp(up: boolean): void {

@@ -28,7 +28,7 @@ export interface Recorder {
   circuitChanged(upstream: string, state: CircuitState): void;
   /** This attempt's own outcome moved its upstream's circuit: recorded on its spans. */
   circuitChangedDuring(attempt: AttemptHandle, state: CircuitState): void;
-  rateLimited(keyName: string, limit: 'rpm' | 'tpm' | 'concurrency' | 'budget'): void;
+  rateLimited(keyName: string, limit: 'rpm' | 'tpm' | 'concurrency' | 'budget' | 'run_budget' | 'run_calls'): void;
   queueDepth(keyName: string, depth: number): void;
   /** A request left the concurrency queue (served, timed out or gone) after waiting `seconds`. */
   queueWaited(keyName: string, seconds: number): void;
@@ -37,4 +37,10 @@ export interface Recorder {
   /** A call was served that could not be priced: `model` is the one asked of the upstream. */
   unpricedCall(model: string): void;
   stateStoreUp(up: boolean): void;
+  /** A call started a new agent run (exactly once per run across replicas). */
+  runStarted(key: string, source: string): void;
+  /** A run ended (exactly once per run across replicas): its totals. */
+  runEnded(key: string, run: { readonly calls: number; readonly costUsd: number; readonly durationSeconds: number }): void;
+  /** The request's history ends in an agent loop; `action` is what the gateway did about it. */
+  agentLoop(ctx: RequestContext, action: 'warn' | 'block', count: number): void;
 }

@@ -28,6 +28,8 @@ export const ATTR = {
   serverAddress: 'server.address',
   serverPort: 'server.port',
   requestId: 'breakwater.request_id',
+  genAiConversationId: 'gen_ai.conversation.id',
+  runSource: 'breakwater.run.source',
   key: 'breakwater.key',
   upstream: 'breakwater.upstream',
   attempts: 'breakwater.attempts',
@@ -54,6 +56,7 @@ export const EVENT = {
   connected: 'breakwater.upstream.connected',
   requestSent: 'breakwater.upstream.request_sent',
   firstByte: 'breakwater.upstream.first_byte',
+  agentLoop: 'breakwater.agent_loop',
 } as const;
 
 /** gen_ai.operation.name per operation. The Responses API is a chat inference (semconv: `chat` plus `openai.api.type=responses`). */

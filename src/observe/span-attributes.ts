@@ -27,6 +27,10 @@ export function requestSpanAttributes(ctx: RequestContext): SpanAttributes {
   if (upstream.name !== undefined) out[ATTR.upstream] = upstream.name;
   if (ctx.answer.model !== undefined) out[ATTR.genAiResponseModel] = ctx.answer.model;
   if (stream.outcome !== undefined) out[ATTR.streamOutcome] = stream.outcome;
+  if (ctx.run !== undefined) {
+    out[ATTR.genAiConversationId] = ctx.run.id;
+    out[ATTR.runSource] = ctx.run.source;
+  }
   if (request !== undefined) {
     out[ATTR.genAiRequestModel] = request.model;
     out[ATTR.genAiStream] = request.stream;

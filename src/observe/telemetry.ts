@@ -152,6 +152,20 @@ export class Telemetry implements Recorder {
     this.metrics.stateStoreUp(up);
   }
 
+  runStarted(key: string, source: string): void {
+    this.metrics.runStarted(key, source);
+  }
+
+  runEnded(key: string, run: { readonly calls: number; readonly costUsd: number; readonly durationSeconds: number }): void {
+    this.metrics.runEnded(key, run.calls, run.costUsd, run.durationSeconds);
+  }
+
+  agentLoop(ctx: RequestContext, action: 'warn' | 'block', count: number): void {
+    this.metrics.agentLoop(ctx.principal.name, action);
+    this.spans?.event(ctx, EVENT.agentLoop, { 'breakwater.loop.count': count, 'breakwater.loop.action': action });
+    ctx.log.warn({ run_id: ctx.run?.id, count, action }, 'agent loop detected');
+  }
+
   unpricedCall(asked: string): void {
     this.metrics.unpricedCall(asked);
     // A client picks the name: the log gets a bounded number of bounded names.

@@ -79,6 +79,8 @@ export interface AnswerFacts {
   id: string | undefined;
   /** Text delivered, kept only for an estimate when no usage came (bounded). */
   text: string;
+  /** Ids of the tool calls the answer made (bounded): a later request answering one belongs to the same run. */
+  toolCallIds: readonly string[];
 }
 
 /** Time that is neither the gateway's own work nor the upstream's. */
@@ -87,6 +89,15 @@ export interface WaitTimes {
   queueMs: number;
   /** ms of retry backoff. Writer: forward. */
   backoffMs: number;
+}
+
+/** The agent run a request belongs to. Writer: runs stage. */
+export interface RunState {
+  readonly id: string;
+  /** Which rule found the id: header, harness, baggage, prompt_cache_key, previous_response, tool_call or new. */
+  readonly source: string;
+  /** Consecutive identical tool-call turns at the end of the history, when that is a loop. */
+  readonly loop: number | undefined;
 }
 
 /** A WebSocket upgrade: the client's socket and the bytes read past its headers. */
@@ -125,6 +136,8 @@ export interface RequestContext {
   request: ParsedRequest | undefined;
   /** Ordered targets; later ones are fallbacks. Writer: route. */
   plan: readonly RouteTarget[];
+  /** The agent run (understood calls only). Writer: runs stage. */
+  run: RunState | undefined;
   /** The gateway asks the upstream for a stream's usage the client did not ask for (and hides it again). Writer: usage. */
   askUsage: boolean;
   /**

@@ -6,7 +6,7 @@ import { ANONYMOUS } from '../auth/key-store.js';
 import { ClientClosed } from '../errors/client-closed.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 import type {
-  AnswerFacts, ParsedRequest, Principal, ReplyState, RequestContext, RouteTarget, StreamState, Upgrade, UpstreamState, WaitTimes,
+  AnswerFacts, ParsedRequest, Principal, ReplyState, RequestContext, RouteTarget, RunState, StreamState, Upgrade, UpstreamState, WaitTimes,
 } from './context.js';
 import type { ResponseTap } from './taps.js';
 
@@ -41,6 +41,7 @@ class Context implements RequestContext {
   body: Buffer = EMPTY;
   request: ParsedRequest | undefined = undefined;
   plan: readonly RouteTarget[] = [];
+  run: RunState | undefined = undefined;
   askUsage = false;
   onClientDisconnect: 'cancel' | 'finish' = 'cancel';
   readonly taps: ResponseTap[] = [];
@@ -48,7 +49,7 @@ class Context implements RequestContext {
   readonly waits: WaitTimes = { queueMs: 0, backoffMs: 0 };
   readonly upstream: UpstreamState = { name: undefined, model: undefined, attempts: 0, waitedMs: 0 };
   readonly stream: StreamState = { outcome: undefined, firstByteMs: undefined, clientLeft: false };
-  readonly answer: AnswerFacts = { usage: undefined, model: undefined, id: undefined, text: '' };
+  readonly answer: AnswerFacts = { usage: undefined, model: undefined, id: undefined, text: '', toolCallIds: [] };
   readonly reply: ReplyState = { status: 0, committed: false, errorClass: undefined, errorCode: undefined };
   usage: TokenUsage | undefined = undefined;
   costUsd: number | undefined = undefined;

@@ -10,6 +10,8 @@ export interface StageSet {
   /** Present only under `pricing.onUnpriced: reject`. */
   readonly unpriced?: Stage | undefined;
   readonly limits: Stage;
+  /** Agent runs: the run id, run limits, loop detection, the run record. */
+  readonly runs: Stage;
   readonly usage: Stage;
   readonly route: Stage;
   readonly forward: Stage;
@@ -27,16 +29,18 @@ export interface StageSet {
  * THE ordered list. A request is parsed, authenticated, routed and limited once, then forwarded
  * (one or more attempts). `route` comes before `limits`: an unroutable model or an unpriced target
  * is refused before it costs the key anything, and the budget reservation prices the routed target.
- * `usage` sits inside `limits` so that usage and cost are final before limits settle on the way
+ * `runs` comes before `limits`: a run over its own limits, or an agent loop that is blocked, is refused
+ * before the key's counters move; on the way out it adds the finished call (usage and cost final) to
+ * its run. `usage` sits inside `limits` so that usage and cost are final before limits settle on the way
  * out; `observe` is first so it sees every outcome and finalizes once. `storedAnswers` sits right
  * around `forward`, so a stored answer's owner is recorded as soon as the answer ends, before
  * anything else on the way out.
  */
 export function llmStages(stages: StageSet): Stage[] {
-  const { observe, auth, validate, route, unpriced, limits, usage, storedAnswers, forward } = stages;
+  const { observe, auth, validate, route, unpriced, runs, limits, usage, storedAnswers, forward } = stages;
   return unpriced === undefined
-    ? [observe, auth, validate, route, limits, usage, storedAnswers, forward]
-    : [observe, auth, validate, route, unpriced, limits, usage, storedAnswers, forward];
+    ? [observe, auth, validate, route, runs, limits, usage, storedAnswers, forward]
+    : [observe, auth, validate, route, unpriced, runs, limits, usage, storedAnswers, forward];
 }
 
 /**

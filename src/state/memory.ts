@@ -163,10 +163,12 @@ class MemoryHashes implements Hashes {
 class MemoryIndexes implements Indexes {
   private readonly indexes = new Map<string, Map<string, number>>();
 
-  async add(key: string, member: string, score: number): Promise<void> {
+  async add(key: string, member: string, score: number): Promise<boolean> {
     const index = this.indexes.get(key) ?? new Map<string, number>();
+    const added = !index.has(member);
     index.set(member, score);
     this.indexes.set(key, index);
+    return added;
   }
 
   async remove(key: string, member: string): Promise<boolean> {

@@ -224,7 +224,7 @@ export class RedisStore implements StateStore {
 
   private createIndexes(): Indexes {
     return {
-      add: (key, member, score) => this.strict(async () => void (await this.client.zadd(`idx:${key}`, score, member))),
+      add: (key, member, score) => this.strict(async () => (await this.client.zadd(`idx:${key}`, score, member)) === 1),
       remove: (key, member) => this.strict(async () => (await this.client.zrem(`idx:${key}`, member)) === 1),
       range: (key, min, max, limit) => this.strict(async () => {
         const flat = await this.client.zrangebyscore(`idx:${key}`, min, max, 'WITHSCORES', 'LIMIT', 0, limit);

@@ -98,7 +98,8 @@ export interface Hashes {
 
 /** Sorted members (active runs by last call), for listings and for claiming expired members once. */
 export interface Indexes {
-  add(key: string, member: string, score: number): Promise<void>;
+  /** Adds or re-scores a member; resolves true when it was not there (for exactly one caller across replicas). */
+  add(key: string, member: string, score: number): Promise<boolean>;
   /** Resolves true for exactly one caller across replicas: the claim that removed it. */
   remove(key: string, member: string): Promise<boolean>;
   /** Members with min <= score <= max, lowest first, at most `limit`. */

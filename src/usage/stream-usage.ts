@@ -35,7 +35,12 @@ export interface StreamUsageReader {
   readonly upstreamError: boolean;
   /** Content text delivered so far when collectText, capped at MAX_COLLECTED_CHARS. */
   readonly deliveredText: string;
+  /** Ids of the tool calls the answer made (chat `tool_calls[].id`, Responses `function_call.call_id`), bounded. */
+  readonly toolCallIds: readonly string[];
 }
+
+/** Tool calls kept per answer: a bound against a model that emits thousands. */
+export const MAX_TOOL_CALL_IDS = 64;
 
 /** 256 Ki UTF-16 code units: enough to estimate a long answer, bounded per stream. */
 export const MAX_COLLECTED_CHARS = 256 * 1024;
@@ -65,6 +70,10 @@ export function createStreamUsageReader(
   let upstreamError = false;
   let text = '';
   let collecting = opts.collectText;
+  const toolCallIds: string[] = [];
+  const addToolCallId = (id: unknown): void => {
+    if (typeof id === 'string' && id !== '' && toolCallIds.length < MAX_TOOL_CALL_IDS) toolCallIds.push(id);
+  };
 
   function append(s: unknown): void {
     if (typeof s !== 'string' || s === '') return;
@@ -106,10 +115,12 @@ export function createStreamUsageReader(
     sniffModel(data);
     responseId ??= LEADING_ID_RE.exec(data)?.[1];
     const needUsage = hasUsageObject(data);
-    if (!needUsage && !collecting) return true;
+    const hasToolCalls = data.includes('"tool_calls"');
+    if (!needUsage && !collecting && !hasToolCalls) return true;
     const parsed = safeParse(data);
     if (!isObject(parsed)) return true;
     if (collecting) collectChatText(parsed, append);
+    if (hasToolCalls) collectChatToolCallIds(parsed, addToolCallId);
     if (!needUsage) return true;
     takeFromParsed(parsed, op);
     const choices = parsed['choices'];
@@ -124,6 +135,12 @@ export function createStreamUsageReader(
     if (type === undefined) return true;
     sniffModel(data);
     if (type === 'response.created') responseId ??= RESPONSE_ID_RE.exec(data)?.[1];
+    // Ids as the items pass, not only at the end: a client runs a tool from a stream cut after its item.
+    if (type === 'response.output_item.added' && data.includes('"function_call"')) {
+      const parsed = safeParse(data);
+      const item = isObject(parsed) ? parsed['item'] : undefined;
+      if (isObject(item) && item['type'] === 'function_call') addToolCallId(item['call_id']);
+    }
     if (RESPONSES_TERMINAL.has(type)) {
       sawTerminal = true;
       if (type === 'response.failed') upstreamError = true;
@@ -162,6 +179,9 @@ export function createStreamUsageReader(
     },
     get deliveredText() {
       return text;
+    },
+    get toolCallIds() {
+      return toolCallIds;
     },
   };
 }
@@ -227,6 +247,16 @@ function collectChatText(chunk: Obj, append: (s: unknown) => void): void {
         if (isObject(call) && isObject(call['function'])) append(call['function']['arguments']);
       }
     }
+  }
+}
+
+/** Tool call ids of a chat chunk: each call's id comes on its first delta. */
+function collectChatToolCallIds(chunk: Obj, add: (id: unknown) => void): void {
+  const choices = chunk['choices'];
+  if (!Array.isArray(choices)) return;
+  for (const c of choices) {
+    const calls = isObject(c) && isObject(c['delta']) ? c['delta']['tool_calls'] : undefined;
+    if (Array.isArray(calls)) for (const call of calls) if (isObject(call)) add(call['id']);
   }
 }
 
