@@ -302,6 +302,20 @@ export function buildOverview(): DashboardJson {
       ],
     },
     {
+      title: 'Agent runs',
+      panels: [
+        { kind: 'stat', w: 6, h: 5, title: 'Active runs', unit: 'short', description: 'Agent runs (one task, many calls) with a call in the last runs.idleTimeoutSeconds, all replicas together. See docs/runs.md.', queries: [q(`sum(breakwater_runs_active{${K}})`, 'active')] },
+        { kind: 'stat', w: 6, h: 5, title: 'Runs started in time range', unit: 'short', description: 'Runs started over the selected time range.', queries: [q(`sum(increase(breakwater_runs_started_total{${K}}[$__range]))`, 'runs')] },
+        { kind: 'stat', w: 6, h: 5, title: 'Agent loops in time range', unit: 'short', steps: [{ color: 'green', value: null }, { color: 'orange', value: 1 }, { color: 'red', value: 10 }], description: 'Calls whose history ended in the same tool call turn after turn (warned or blocked). Alert: a burst of them for one key.', queries: [q(`sum(increase(breakwater_agent_loops_total{${K}}[$__range]))`, 'loops')] },
+        { kind: 'stat', w: 6, h: 5, title: 'Calls refused by run caps', unit: 'short', description: 'Calls refused because their run reached limits.runBudgetUsd or limits.runMaxCalls (429 run_budget_exceeded / run_call_limit_exceeded).', queries: [q(`sum(increase(breakwater_ratelimit_rejections_total{${K}, limit=~"run_budget|run_calls"}[$__range]))`, 'refused')] },
+        { stack: true, w: 8, title: 'Runs started per second by id source', unit: 'reqps', description: 'Where each run id came from: header (x-breakwater-run-id), harness session, baggage, prompt_cache_key, previous response, tool-call stitching, or new.', queries: [q(`sum by (source) (rate(breakwater_runs_started_total{${K}}${RATE}))`, '{{source}}')] },
+        { w: 8, title: 'Cost per ended run', unit: 'currencyUSD', description: 'What a run cost from its first to its last call, p50 / p95 / p99 over runs that ended.', queries: quantiles('breakwater_run_cost_usd', K, '', '') },
+        { w: 8, title: 'Calls per ended run', unit: 'short', description: 'How many calls a run made, p50 / p95 / p99 over runs that ended.', queries: quantiles('breakwater_run_calls', K, '', '') },
+        { stack: true, w: 12, title: 'Agent loops per second by key', unit: 'reqps', description: 'Calls seen looping, by key and what the gateway did (warn: header and span event; block: 429 agent_loop_detected).', queries: [q(`sum by (key, action) (rate(breakwater_agent_loops_total{${K}}${RATE}))`, '{{key}} {{action}}')] },
+        { w: 12, title: 'Run duration', unit: 's', description: 'First to last call of each ended run, p50 / p95 / p99.', queries: quantiles('breakwater_run_duration_seconds', K, '', '') },
+      ],
+    },
+    {
       title: 'Process',
       panels: [
         { w: 6, title: 'CPU per replica', unit: 'percentunit', description: 'CPU used by each gateway process (1 = one full core).', queries: [q(`sum by (instance) (rate(process_cpu_seconds_total{${J}}${RATE}))`, '{{instance}}')] },

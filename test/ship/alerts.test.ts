@@ -21,6 +21,8 @@ const REQUIRED_ALERTS = [
   'BreakwaterStateStoreDown',
   'BreakwaterDown',
   'BreakwaterAbsent',
+  'BreakwaterAgentLoopBurst',
+  'BreakwaterRunsHittingCaps',
 ];
 
 const alerts = allRules().filter((r) => r.alert !== undefined);

@@ -71,6 +71,12 @@ describe('Grafana dashboards', () => {
       'breakwater_stream_outcomes_total',
       'breakwater_inflight_requests',
       'breakwater_budget_spent_usd',
+      'breakwater_runs_active',
+      'sum by (source) (rate(breakwater_runs_started_total',
+      'breakwater_run_cost_usd_bucket',
+      'breakwater_run_calls_bucket',
+      'sum by (key, action) (rate(breakwater_agent_loops_total',
+      'limit=~"run_budget|run_calls"',
     ]) {
       expect(exprs, needle).toContain(needle);
     }
