@@ -31,13 +31,14 @@ export function openAiAnswerReader(operation: Operation, hideAskedUsage: boolean
       if (size <= TEXT_FALLBACK_CAP) kept.push(chunk);
     },
     facts(): AnswerFacts {
-      if (stream !== undefined) return { usage: stream.usage, model: stream.responseModel, id: stream.responseId, text: stream.deliveredText };
-      if (whole === undefined) return { usage: undefined, model: undefined, id: undefined, text: '' };
+      if (stream !== undefined) return { usage: stream.usage, promptUsage: undefined, model: stream.responseModel, id: stream.responseId, text: stream.deliveredText };
+      if (whole === undefined) return { usage: undefined, promptUsage: undefined, model: undefined, id: undefined, text: '' };
       const usage = whole.get('usage');
       const model = whole.get('model');
       const id = whole.get('id');
       const facts: AnswerFacts = {
         usage: usage === undefined ? undefined : usageFromJson(operation, { usage }),
+        promptUsage: undefined,
         model: typeof model === 'string' && model !== '' ? model : undefined,
         id: typeof id === 'string' && id !== '' ? id : undefined,
         text: '',

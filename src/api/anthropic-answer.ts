@@ -1,0 +1,107 @@
+import type { AnswerFacts } from '../pipeline/context.js';
+import type { SseEvent } from '../upstream/sse.js';
+import { AnthropicUsage, anthropicUsageFromJson } from '../usage/anthropic-usage.js';
+import { TopLevelFields } from '../usage/json-fields.js';
+import { responseTextFromJson } from '../usage/response-text.js';
+import { MAX_COLLECTED_CHARS } from '../usage/stream-usage.js';
+import type { AnswerReader } from './wire-api.js';
+
+/** A whole answer without usage has its output estimated from its text, kept only up to this size. */
+const TEXT_FALLBACK_CAP = 256 * 1024;
+const LEADING_TYPE_RE = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
+
+/**
+ * Usage, model, id and text of a Messages answer. A stream: `message_start` (model, id, usage so
+ * far), `content_block_delta` (text, tool input JSON and thinking, kept for an estimate), each
+ * `message_delta` (cumulative usage); only these few events are parsed, the rest pass by their
+ * type. A whole body: its top-level `usage`, `model` and `id` as the bytes pass.
+ *
+ * The usage is the provider's once a `message_delta` came (the output count is final); a stream cut
+ * before one reports its prompt side only (`promptUsage`), and the delivered text is estimated.
+ */
+export function anthropicAnswerReader(): AnswerReader {
+  let counters: AnthropicUsage | undefined;
+  let complete = false;
+  let model: string | undefined;
+  let id: string | undefined;
+  let text = '';
+  let whole: TopLevelFields | undefined;
+  const kept: Buffer[] = [];
+  let size = 0;
+
+  function append(piece: unknown): void {
+    if (typeof piece !== 'string' || piece === '' || text.length >= MAX_COLLECTED_CHARS) return;
+    text += piece.length > MAX_COLLECTED_CHARS - text.length ? piece.slice(0, MAX_COLLECTED_CHARS - text.length) : piece;
+  }
+
+  function onStreamEvent(event: SseEvent): void {
+    const type = event.event ?? LEADING_TYPE_RE.exec(event.data)?.[1];
+    if (type !== 'message_start' && type !== 'message_delta' && type !== 'content_block_delta') return;
+    const parsed = safeParse(event.data);
+    if (!isObject(parsed)) return;
+    counters ??= new AnthropicUsage();
+    if (type === 'content_block_delta') {
+      const delta = parsed['delta'];
+      if (isObject(delta)) append(delta['text'] ?? delta['partial_json'] ?? delta['thinking']);
+    } else if (type === 'message_start') {
+      const message = parsed['message'];
+      if (!isObject(message)) return;
+      counters.see(message['usage']);
+      if (typeof message['model'] === 'string' && message['model'] !== '') model ??= message['model'];
+      if (typeof message['id'] === 'string' && message['id'] !== '') id ??= message['id'];
+    } else {
+      counters.see(parsed['usage']);
+      complete ||= counters.seen;
+    }
+  }
+
+  return {
+    onEvent(event: SseEvent): boolean {
+      if (event.incomplete !== true && event.data !== '') onStreamEvent(event);
+      return true;
+    },
+    onChunk(chunk: Buffer): void {
+      whole ??= new TopLevelFields(['usage', 'model', 'id']);
+      whole.push(chunk);
+      size += chunk.length;
+      if (size <= TEXT_FALLBACK_CAP) kept.push(chunk);
+    },
+    facts(): AnswerFacts {
+      if (whole === undefined) {
+        return {
+          usage: complete ? counters!.toTokenUsage() : undefined,
+          promptUsage: !complete && counters?.promptKnown === true ? counters.toTokenUsage() : undefined,
+          model,
+          id,
+          text,
+        };
+      }
+      const wholeModel = whole.get('model');
+      const wholeId = whole.get('id');
+      const usage = anthropicUsageFromJson(whole.get('usage'));
+      return {
+        usage,
+        promptUsage: undefined,
+        model: typeof wholeModel === 'string' && wholeModel !== '' ? wholeModel : undefined,
+        id: typeof wholeId === 'string' && wholeId !== '' ? wholeId : undefined,
+        text: usage === undefined && size > 0 && size <= TEXT_FALLBACK_CAP ? textOf(Buffer.concat(kept, size)) : '',
+      };
+    },
+  };
+}
+
+function textOf(body: Buffer): string {
+  return responseTextFromJson(safeParse(body.toString('utf8')));
+}
+
+function safeParse(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
