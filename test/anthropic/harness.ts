@@ -28,13 +28,13 @@ export interface AnthropicStack {
 
 /**
  * The fake upstream as an `anthropic` upstream named `claude` (with its own key), the gateway in
- * front, Sonnet priced; `config` is spread over that (routes, keys, retry...).
+ * front, Sonnet priced; `config` is spread over that (routes, keys, retry...); `moreUpstreams` come after it.
  */
-export async function anthropicStack(config: Record<string, unknown> = {}, upstream: Record<string, unknown> = {}): Promise<AnthropicStack> {
+export async function anthropicStack(config: Record<string, unknown> = {}, upstream: Record<string, unknown> = {}, moreUpstreams: Array<Record<string, unknown>> = []): Promise<AnthropicStack> {
   const fake = await fakeUpstream();
   const gw = await gatewayProcess({
     config: {
-      upstreams: [{ name: 'claude', api: 'anthropic', baseUrl: fake.baseUrl, apiKey: UPSTREAM_KEY, ...upstream }],
+      upstreams: [{ name: 'claude', api: 'anthropic', baseUrl: fake.baseUrl, apiKey: UPSTREAM_KEY, ...upstream }, ...moreUpstreams],
       pricing: { models: { [MODEL]: SONNET } },
       ...config,
     },
