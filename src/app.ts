@@ -9,7 +9,7 @@ import { safeUrl } from './observe/safe-url.js';
 import { Telemetry } from './observe/telemetry.js';
 import { createLimits } from './limits/create-limits.js';
 import { compose } from './pipeline/compose.js';
-import { llmStages, ownStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
+import { countTokenStages, llmStages, ownStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
 import { Breakers } from './resilience/breakers.js';
 import { RetryBudget } from './resilience/retry-budget.js';
 import { routeStage } from './routing/route-stage.js';
@@ -121,6 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config.server,
     {
       llm: compose(llmStages(stages)),
+      countTokens: compose(countTokenStages(stages)),
       passthrough: compose(passthroughStages(stages)),
       models: runModels,
       admin: adminServer === undefined ? adminRoutes : undefined,

@@ -39,7 +39,7 @@ export function openAiAnswerReader(operation: Operation, hideAskedUsage: boolean
       scanner.push(chunk);
     },
     facts(): AnswerFacts {
-      if (stream !== undefined) return { usage: stream.usage, model: stream.responseModel, id: stream.responseId, text: stream.deliveredText, toolCallIds: stream.toolCallIds };
+      if (stream !== undefined) return { usage: stream.usage, promptUsage: undefined, model: stream.responseModel, id: stream.responseId, text: stream.deliveredText, toolCallIds: stream.toolCallIds };
       if (scanner !== undefined) return fromScanner(operation, scanner);
       return fromWhole(operation, kept === undefined || kept.length === 0 ? undefined : Buffer.concat(kept, size));
     },
@@ -56,6 +56,7 @@ function fromWhole(operation: Operation, body: Buffer | undefined): AnswerFacts 
   const usage = usageFromJson(operation, parsed);
   return {
     usage,
+    promptUsage: undefined,
     model: responseModelFromJson(parsed),
     id: responseIdFromJson(parsed),
     text: usage === undefined && parsed !== undefined ? responseTextFromJson(parsed) : '',
@@ -69,6 +70,7 @@ function fromScanner(operation: Operation, scanner: TopLevelFields): AnswerFacts
   const id = scanner.get('id');
   return {
     usage: usage === undefined ? undefined : usageFromJson(operation, { usage }),
+    promptUsage: undefined,
     model: typeof model === 'string' && model !== '' ? model : undefined,
     id: typeof id === 'string' && id !== '' ? id : undefined,
     text: '',

@@ -33,8 +33,9 @@ export function renderConfigDocs(): string {
 <!-- Generated from src/config/schema.ts by \`npm run docs:config\`; test/config/config-docs.test.ts fails when it is stale. -->
 
 Breakwater reads one YAML file, from \`--config FILE\` or \`BREAKWATER_CONFIG\`. Without one it runs
-zero-config: a transparent passthrough to \`https://api.openai.com/v1\` with the client's own
-\`Authorization\`. \`--port\` and \`PORT\` win over \`server.port\`.
+zero-config: a transparent passthrough to \`https://api.openai.com/v1\` (the OpenAI API) and
+\`https://api.anthropic.com/v1\` (\`/v1/messages\`, for \`ANTHROPIC_BASE_URL\` clients) with the client's own
+\`Authorization\` or \`x-api-key\`. \`--port\` and \`PORT\` win over \`server.port\`.
 
 - \`\${NAME}\` and \`\${NAME:-default}\` are replaced from the environment. A value that is exactly
   \`\${NAME}\` with \`NAME\` unset is dropped, so \`apiKey: \${OPENAI_API_KEY}\` means "no key" when

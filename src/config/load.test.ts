@@ -17,12 +17,13 @@ function issuesOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
 const HASH = `sha256:${'a'.repeat(64)}`;
 
 describe('parseConfig', () => {
-  it('when nothing is configured, then it is a zero-config passthrough to OpenAI on port 8300', () => {
+  it('when nothing is configured, then it is a zero-config passthrough to OpenAI and Anthropic on port 8300', () => {
     const config = parseConfig({});
     expect(config.server.port).toBe(8300);
-    expect(config.upstreams).toHaveLength(1);
-    expect(config.upstreams[0]).toMatchObject({ name: 'openai', baseUrl: 'https://api.openai.com/v1' });
-    expect(config.upstreams[0]!.apiKey).toBeUndefined();
+    expect(config.upstreams).toHaveLength(2);
+    expect(config.upstreams[0]).toMatchObject({ name: 'openai', api: 'openai', baseUrl: 'https://api.openai.com/v1' });
+    expect(config.upstreams[1]).toMatchObject({ name: 'anthropic', api: 'anthropic', baseUrl: 'https://api.anthropic.com/v1' });
+    expect(config.upstreams.map((upstream) => upstream.apiKey)).toEqual([undefined, undefined]);
     expect(config.routes).toEqual([]);
     expect(config.keys).toEqual([]);
     expect(config.telemetry.logPrompts).toBe(false);
@@ -48,6 +49,14 @@ describe('parseConfig', () => {
   it('when a route names an unknown upstream, then the target is named', () => {
     const issues = issuesOf({ upstreams: [{ name: 'a', baseUrl: 'http://x/v1' }], routes: [{ match: 'gpt-*', targets: [{ upstream: 'nope' }] }] });
     expect(issues).toContain('routes.0.targets.0.upstream: unknown upstream "nope"');
+  });
+
+  it('when a route mixes upstreams of the OpenAI and Anthropic APIs, then the route is named', () => {
+    const issues = issuesOf({
+      upstreams: [{ name: 'oa', baseUrl: 'http://x/v1' }, { name: 'an', api: 'anthropic', baseUrl: 'http://y/v1' }],
+      routes: [{ match: 'claude-*', targets: [{ upstream: 'an' }] }, { match: '*', targets: [{ upstream: 'oa' }, { upstream: 'an' }] }],
+    });
+    expect(issues).toEqual(['routes.1.targets: mixes upstreams of the openai and anthropic APIs (oa: openai, an: anthropic); a route\'s targets must all speak one API, the gateway does not translate between them']);
   });
 
   it('when a top-level key is unknown, then it is rejected', () => {

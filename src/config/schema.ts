@@ -36,9 +36,10 @@ const poolSchema = z
 
 const upstreamSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Upstream name, used in routes, headers and metric labels.'),
-  baseUrl: z.url({ protocol: /^https?$/ }).describe('Base URL including the API version path, e.g. https://api.openai.com/v1.'),
-  apiKey: z.string().min(1).optional().describe("Key sent upstream as Bearer token; absent: the client's own Authorization is passed through."),
-  apiKeyHeader: z.enum(['authorization', 'api-key']).default('authorization').describe('How apiKey is sent: `authorization` (Bearer, OpenAI and most providers) or `api-key` (Azure OpenAI key auth).'),
+  api: z.enum(['openai', 'anthropic']).default('openai').describe("The wire API it speaks: `openai` (chat completions, completions, embeddings, responses) or `anthropic` (Messages: /v1/messages and /v1/messages/count_tokens). A request reaches only upstreams of the API it speaks; the gateway translates nothing."),
+  baseUrl: z.url({ protocol: /^https?$/ }).describe('Base URL including the API version path, e.g. https://api.openai.com/v1 or https://api.anthropic.com/v1.'),
+  apiKey: z.string().min(1).optional().describe("Key the gateway sends upstream (see apiKeyHeader); absent: the client's own Authorization or x-api-key is passed through."),
+  apiKeyHeader: z.enum(['authorization', 'api-key', 'x-api-key']).optional().describe('How apiKey is sent: `authorization` (Bearer: OpenAI and most providers), `api-key` (Azure OpenAI key auth) or `x-api-key` (Anthropic). Absent: `x-api-key` for an `anthropic` upstream, `authorization` otherwise.'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent on every upstream request (e.g. OpenAI-Organization).'),
   timeouts: timeoutsSchema.describe('Per-attempt and per-request deadlines.'),
   breaker: breakerSchema.describe('Circuit breaker of this upstream.'),
@@ -95,11 +96,12 @@ const keySchema = z.strictObject({
 });
 
 const modelPriceSchema = z.strictObject({
-  input: z.number().nonnegative(),
-  cachedInput: z.number().nonnegative().optional(),
-  cacheWrite: z.number().nonnegative().optional(),
-  output: z.number().nonnegative(),
-  reasoning: z.number().nonnegative().optional(),
+  input: z.number().nonnegative().describe('Uncached input tokens.'),
+  cachedInput: z.number().nonnegative().optional().describe('Cache reads; absent: `input`.'),
+  cacheWrite: z.number().nonnegative().optional().describe('Cache writes (Anthropic: 5-minute ones); absent: 1.25 x `input`.'),
+  cacheWrite1h: z.number().nonnegative().optional().describe('Anthropic 1-hour cache writes (`cache_creation.ephemeral_1h_input_tokens`); absent: 2 x `input`.'),
+  output: z.number().nonnegative().describe('Output tokens.'),
+  reasoning: z.number().nonnegative().optional().describe('Reasoning tokens; absent: `output`.'),
 });
 
 export const configSchema = z
@@ -124,12 +126,12 @@ export const configSchema = z
     upstreams: z
       .array(upstreamSchema)
       .min(1)
-      .prefault([{ name: 'openai', baseUrl: 'https://api.openai.com/v1' }])
-      .describe('Model APIs. The first one is the default: it serves routes-less models and all other /v1/* paths.'),
+      .prefault([{ name: 'openai', baseUrl: 'https://api.openai.com/v1' }, { name: 'anthropic', api: 'anthropic', baseUrl: 'https://api.anthropic.com/v1' }])
+      .describe('Model APIs. Without routes, a model goes to the first upstream of the API its request speaks. The first upstream also serves all other /v1/* paths (passthrough, /v1/models, WebSockets).'),
     routes: z
       .array(routeSchema)
       .default([])
-      .describe('Model name (glob) to ordered targets. Absent: every model goes to the first upstream. With routes, an unmatched model gets 404.'),
+      .describe("Model name (glob) to ordered targets, all of one API. A request takes the first route of its own API that matches its model. Absent: every model goes to the first upstream of the request's API. With routes, an unmatched model gets 404."),
     retry: z
       .strictObject({
         maxAttempts: positiveInt.max(10).default(3).describe('Attempts per target, first try included.'),
@@ -206,12 +208,17 @@ export const configSchema = z
         message: `upstream "${injected.name}" has an apiKey, no gateway keys are configured, and server.host ${config.server.host} is not loopback: anyone who reaches this port would spend that key. Add keys, listen on 127.0.0.1, or set server.openRelay: true if an open relay is meant`,
       });
     }
+    const apis = new Map(config.upstreams.map((upstream) => [upstream.name, upstream.api]));
     config.routes.forEach((route, routeIndex) => {
       route.targets.forEach((target, targetIndex) => {
         if (!names.has(target.upstream)) {
           ctx.addIssue({ code: 'custom', path: ['routes', routeIndex, 'targets', targetIndex, 'upstream'], message: `unknown upstream "${target.upstream}"` });
         }
       });
+      const spoken = [...new Set(route.targets.flatMap((target) => apis.get(target.upstream) ?? []))];
+      if (spoken.length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['routes', routeIndex, 'targets'], message: `mixes upstreams of the ${spoken.join(' and ')} APIs (${route.targets.map((t) => `${t.upstream}: ${apis.get(t.upstream)}`).join(', ')}); a route's targets must all speak one API, the gateway does not translate between them` });
+      }
     });
     const keyNames = new Set<string>();
     const hashes = new Set<string>();

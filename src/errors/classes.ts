@@ -51,6 +51,7 @@ export const GATEWAY_ERROR_CODES = {
   unsupported_media_type: { errorClass: 'invalid_request', status: 415 },
   model_not_found: { errorClass: 'invalid_request', status: 404 },
   not_found: { errorClass: 'invalid_request', status: 404 },
+  api_mismatch: { errorClass: 'invalid_request', status: 400 },
   request_too_large: { errorClass: 'invalid_request', status: 413 },
   key_in_query: { errorClass: 'invalid_request', status: 400 },
   invalid_run_id: { errorClass: 'invalid_request', status: 400 },

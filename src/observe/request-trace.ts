@@ -45,8 +45,9 @@ export class SpanRecorder {
     const attributes: Attributes = { [ATTR.httpMethod]: ctx.req.method ?? 'GET', [ATTR.urlPath]: `/v1${ctx.path}`, [ATTR.requestId]: ctx.id };
     if (ctx.operation !== undefined) {
       attributes[ATTR.genAiOperation] = GEN_AI_OPERATION[ctx.operation];
-      attributes[ATTR.genAiProvider] = 'openai';
-      attributes[ATTR.openAiApiType] = OPENAI_API_TYPE[ctx.operation];
+      attributes[ATTR.genAiProvider] = ctx.api.name;
+      const apiType = OPENAI_API_TYPE[ctx.operation];
+      if (apiType !== undefined) attributes[ATTR.openAiApiType] = apiType;
       attributes[ATTR.httpRoute] = `/v1${ctx.path}`;
     }
     const span = this.options.tracer.startSpan(spanName(ctx), { kind: SpanKind.SERVER, startTime: ctx.startedAt, attributes }, parent);
@@ -59,7 +60,7 @@ export class SpanRecorder {
     const attributes: Attributes = { [ATTR.upstream]: upstream, [ATTR.attempt]: number, [ATTR.httpMethod]: ctx.req.method ?? 'POST' };
     if (ctx.operation !== undefined) {
       attributes[ATTR.genAiOperation] = GEN_AI_OPERATION[ctx.operation];
-      attributes[ATTR.genAiProvider] = 'openai';
+      attributes[ATTR.genAiProvider] = ctx.api.name;
       if (model !== undefined) attributes[ATTR.genAiRequestModel] = model;
     }
     const url = this.options.upstreamUrls.get(upstream);

@@ -1,3 +1,5 @@
+import type { Operation } from '../usage/types.js';
+
 /**
  * Span attribute and event names we emit. Our own `as const` table: the incubating gen_ai.* constants
  * of @opentelemetry/semantic-conventions are all marked deprecated (they moved to the GenAI semconv
@@ -59,17 +61,24 @@ export const EVENT = {
   agentLoop: 'breakwater.agent_loop',
 } as const;
 
-/** gen_ai.operation.name per operation. The Responses API is a chat inference (semconv: `chat` plus `openai.api.type=responses`). */
+/**
+ * gen_ai.operation.name per operation. The Responses API and Anthropic's Messages are chat
+ * inferences (semconv: `chat`, plus `openai.api.type=responses` for the former). Token counting is
+ * no inference: it gets its own name, as semconv asks of a system-specific operation.
+ */
 export const GEN_AI_OPERATION = {
   chat: 'chat',
   text_completion: 'text_completion',
   embeddings: 'embeddings',
   responses: 'chat',
-} as const;
+  messages: 'chat',
+  count_tokens: 'count_tokens',
+} as const satisfies Record<Operation, string>;
 
-export const OPENAI_API_TYPE = {
+/** openai.api.type of the OpenAI API's operations. */
+export const OPENAI_API_TYPE: Partial<Record<Operation, string>> = {
   chat: 'chat_completions',
   text_completion: 'completions',
   embeddings: 'embeddings',
   responses: 'responses',
-} as const;
+};

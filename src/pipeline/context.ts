@@ -74,6 +74,11 @@ export interface StreamState {
 export interface AnswerFacts {
   /** The provider's own usage, when it reported one. */
   usage: TokenUsage | undefined;
+  /**
+   * The prompt side of an answer that ended before its usage was complete (Anthropic reports input
+   * and cache counts at `message_start`): an estimate then counts only the output.
+   */
+  promptUsage: TokenUsage | undefined;
   model: string | undefined;
   /** `id` of the answer (`chatcmpl-...`, `resp_...`, `msg_...`): what a stored answer is retrieved by. */
   id: string | undefined;

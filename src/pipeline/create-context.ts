@@ -49,7 +49,7 @@ class Context implements RequestContext {
   readonly waits: WaitTimes = { queueMs: 0, backoffMs: 0 };
   readonly upstream: UpstreamState = { name: undefined, model: undefined, attempts: 0, waitedMs: 0 };
   readonly stream: StreamState = { outcome: undefined, firstByteMs: undefined, clientLeft: false };
-  readonly answer: AnswerFacts = { usage: undefined, model: undefined, id: undefined, text: '', toolCallIds: [] };
+  readonly answer: AnswerFacts = { usage: undefined, promptUsage: undefined, model: undefined, id: undefined, text: '', toolCallIds: [] };
   readonly reply: ReplyState = { status: 0, committed: false, errorClass: undefined, errorCode: undefined };
   usage: TokenUsage | undefined = undefined;
   costUsd: number | undefined = undefined;

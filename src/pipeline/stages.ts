@@ -44,6 +44,17 @@ export function llmStages(stages: StageSet): Stage[] {
 }
 
 /**
+ * Anthropic's `count_tokens`: authenticated, validated, routed by model and forwarded like any model
+ * call (retries, breaker, fallbacks), metered and traced, but no limits and no usage: it generates
+ * nothing and costs nothing, and Anthropic rate-limits it apart from Messages. Claude Code's
+ * `/context` fires ~25 of them within 70 ms; counted against rpm or concurrency they would spend a
+ * small key's minute, or queue behind its running calls, for calls that cost nothing.
+ */
+export function countTokenStages(stages: StageSet): Stage[] {
+  return [stages.observe, stages.auth, stages.validate, stages.route, stages.forward];
+}
+
+/**
  * Other `/v1/*` paths: opaque, streamed straight through, still authenticated, limited (rpm and
  * concurrency), logged, metered and traced. The policy refuses before limits, so a refused path costs
  * the key nothing; ownership checks after limits, so probing ids is rate limited like any call.

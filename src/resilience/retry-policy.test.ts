@@ -17,8 +17,8 @@ describe('decideRetry', () => {
     expect(decideRetry(SETTINGS, input({ errorClass: 'invalid_request' }))).toEqual({ retry: false, reason: 'not_retryable' });
   });
 
-  it('retries 500, 502, 503 and 504 but not a 5xx that answers the same every time', () => {
-    for (const status of [500, 502, 503, 504]) expect(decideRetry(SETTINGS, input({ status })).retry, String(status)).toBe(true);
+  it('retries 500, 502, 503, 504 and Anthropic\'s 529 (overloaded) but not a 5xx that answers the same every time', () => {
+    for (const status of [500, 502, 503, 504, 529]) expect(decideRetry(SETTINGS, input({ status })).retry, String(status)).toBe(true);
     for (const status of [501, 505, 511]) expect(decideRetry(SETTINGS, input({ status }))).toEqual({ retry: false, reason: 'not_retryable' });
   });
 

@@ -25,8 +25,9 @@ export interface RetryInput {
 /**
  * 5xx statuses that say "try again": a 501 or 505 answers the same way every time, so it is still an
  * `upstream_5xx` (it trips the breaker, it may fall back) but is not retried on the same upstream.
+ * 529 is Anthropic's `overloaded_error`, its 503.
  */
-const TRANSIENT_5XX: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+const TRANSIENT_5XX: ReadonlySet<number> = new Set([500, 502, 503, 504, 529]);
 
 export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number }

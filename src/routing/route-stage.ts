@@ -1,16 +1,28 @@
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
-import type { RouteTable } from './route-table.js';
+import type { ApiName, RouteTable } from './route-table.js';
 
-/** Turns the requested model into the ordered plan of targets. */
+const API_NAMES: Record<ApiName, string> = {
+  openai: 'the OpenAI API (/v1/chat/completions, /v1/responses, /v1/completions, /v1/embeddings)',
+  anthropic: 'the Anthropic Messages API (/v1/messages)',
+};
+
+/** Turns the requested model into the ordered plan of targets, among the upstreams of the API the request speaks. */
 export function routeStage(table: RouteTable) {
   return async function route(ctx: RequestContext, next: Next): Promise<void> {
     const model = ctx.request!.model;
-    const plan = table.plan(model);
-    if (plan === undefined) {
-      throw new GatewayError('model_not_found', `The model \`${model}\` does not exist or no route of this gateway serves it`, { param: 'model' });
+    const plan = table.plan(model, ctx.api.name);
+    if (Array.isArray(plan)) {
+      ctx.plan = plan;
+      return next();
     }
-    ctx.plan = plan;
-    await next();
+    switch (plan.reason) {
+      case 'no_route':
+        throw new GatewayError('model_not_found', `The model \`${model}\` does not exist or no route of this gateway serves it`, { param: 'model' });
+      case 'other_api':
+        throw new GatewayError('api_mismatch', `The model \`${model}\` is served by this gateway through ${API_NAMES[plan.api]}, not through ${API_NAMES[ctx.api.name]}; the gateway does not translate between the two`, { param: 'model' });
+      case 'no_upstream':
+        throw new GatewayError('api_mismatch', `No upstream of this gateway speaks ${API_NAMES[ctx.api.name]}; add one with \`api: ${ctx.api.name}\` to upstreams`, { param: 'model' });
+    }
   };
 }

@@ -6,7 +6,9 @@ import { once } from 'node:events';
 import type { Logger } from '../observe/logger.js';
 import type { Config } from '../config/schema.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { ANTHROPIC } from '../api/anthropic.js';
 import { OPENAI } from '../api/openai.js';
+import type { WireApi } from '../api/wire-api.js';
 import type { RequestContext, Upgrade } from '../pipeline/context.js';
 import { createContext } from '../pipeline/create-context.js';
 import type { Operation } from '../usage/types.js';
@@ -19,7 +21,14 @@ const UNDERSTOOD: ReadonlyMap<string, Operation> = new Map<string, Operation>([
   ['/completions', 'text_completion'],
   ['/embeddings', 'embeddings'],
   ['/responses', 'responses'],
+  ['/messages', 'messages'],
+  ['/messages/count_tokens', 'count_tokens'],
 ]);
+
+/** The wire API of a path below /v1: Anthropic's Messages family, else OpenAI's (its errors take that API's envelope). */
+function apiOf(below: string): WireApi {
+  return below === '/messages' || below.startsWith('/messages/') ? ANTHROPIC : OPENAI;
+}
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
 /** `//`, `.` and `..` segments, and encoded dots, slashes or backslashes, anywhere in the path. */
@@ -27,6 +36,8 @@ const UNSAFE_PATH = /\/\/|\/\.{1,2}(\/|$)|%2e|%2f|%5c|\\/i;
 
 export interface ServerHandlers {
   readonly llm: (ctx: RequestContext) => Promise<void>;
+  /** POST /v1/messages/count_tokens: understood and routed, but it generates nothing and costs nothing. */
+  readonly countTokens: (ctx: RequestContext) => Promise<void>;
   readonly passthrough: (ctx: RequestContext) => Promise<void>;
   readonly models: (ctx: RequestContext) => Promise<void>;
   /** /healthz, /readyz and /metrics on this port; undefined when they live on the admin port (only /healthz stays). */
@@ -128,7 +139,7 @@ export class GatewayServer {
     }
     const operation = req.method === 'POST' ? UNDERSTOOD.get(below) : undefined;
     const ctx = this.newContext(req, res, id, below, operation, undefined);
-    const pipeline = operation !== undefined ? this.handlers.llm : below === '/models' && req.method === 'GET' ? this.handlers.models : this.handlers.passthrough;
+    const pipeline = operation === 'count_tokens' ? this.handlers.countTokens : operation !== undefined ? this.handlers.llm : below === '/models' && req.method === 'GET' ? this.handlers.models : this.handlers.passthrough;
     this.run(pipeline, ctx);
   }
 
@@ -172,7 +183,7 @@ export class GatewayServer {
       logger: this.logger,
       path: below,
       operation,
-      api: OPENAI,
+      api: apiOf(below),
       routeLabel: operation ?? (below === '/models' ? 'models' : below.startsWith('/breakwater/') ? 'breakwater' : 'passthrough'),
       upgrade,
     });

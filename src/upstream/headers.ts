@@ -30,8 +30,9 @@ const RESPONSE_DROP = new Set([
 
 /**
  * Headers sent upstream for an understood request. The client's credentials and its organization or
- * project choice go upstream only when the upstream has no key of its own; `accept-encoding:
- * identity` so usage can be read from the answer.
+ * project choice go upstream only when the upstream has no key of its own; the headers its API
+ * requires (`anthropic-version`) when the client sent none; `accept-encoding: identity` so usage can
+ * be read from the answer. Everything else the client sent (`anthropic-beta`...) goes along.
  */
 export function upstreamRequestHeaders(client: IncomingHttpHeaders, upstream: Upstream, traceparent: string | undefined, dropClientCredentials: boolean): Record<string, string> {
   const out: Record<string, string> = {};
@@ -47,6 +48,7 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders, upstream: Up
     if (value === undefined) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  for (const name in upstream.fallbackHeaders) out[name] ??= upstream.fallbackHeaders[name]!;
   for (const [name, value] of Object.entries(upstream.config.headers)) out[name.toLowerCase()] = value;
   if (upstream.credential !== undefined) out[upstream.credential.header] = upstream.credential.value;
   out['accept-encoding'] = 'identity';

@@ -63,6 +63,7 @@ export class Passthrough {
         for (const name of CLIENT_BILLING_SELECTORS) proxyReq.removeHeader(name);
         proxyReq.setHeader(upstream.credential.header, upstream.credential.value);
       }
+      for (const [name, value] of Object.entries(upstream.fallbackHeaders)) if (!proxyReq.hasHeader(name)) proxyReq.setHeader(name, value);
       for (const [name, value] of Object.entries(upstream.config.headers)) proxyReq.setHeader(name, value);
     };
     this.proxy.on('proxyReq', (proxyReq: http.ClientRequest, req: http.IncomingMessage) => {

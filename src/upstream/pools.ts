@@ -9,12 +9,28 @@ export interface Upstream {
   readonly origin: string;
   /** Path prefix of the base URL without trailing slash, e.g. `/v1`. */
   readonly basePath: string;
-  /** The header carrying the configured apiKey (`authorization: Bearer …` or Azure's `api-key: …`). */
+  /** The wire API it speaks. */
+  readonly api: UpstreamConfig['api'];
+  /** The header carrying the configured apiKey (`authorization: Bearer …`, Azure's `api-key: …`, Anthropic's `x-api-key: …`). */
   readonly credential: { readonly header: string; readonly value: string } | undefined;
+  /** Headers its API requires, sent when the client sent none (Anthropic: `anthropic-version`). */
+  readonly fallbackHeaders: Readonly<Record<string, string>>;
   readonly pool: Pool;
 }
 
 export type UpstreamResponse = Dispatcher.ResponseData;
+
+/** The Messages API version a client that names none gets: the one every Anthropic SDK and Claude Code send. */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'anthropic-version': DEFAULT_ANTHROPIC_VERSION });
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The configured apiKey as its header: by `apiKeyHeader`, else by the upstream's API (Anthropic takes `x-api-key`, the rest a Bearer token). */
+function credentialOf(config: UpstreamConfig): Upstream['credential'] {
+  if (config.apiKey === undefined) return undefined;
+  const header = config.apiKeyHeader ?? (config.api === 'anthropic' ? 'x-api-key' : 'authorization');
+  return header === 'authorization' ? { header, value: `Bearer ${config.apiKey}` } : { header, value: config.apiKey };
+}
 
 export interface UpstreamRequest {
   readonly method: string;
@@ -50,7 +66,9 @@ export class UpstreamRegistry {
         config,
         origin: url.origin,
         basePath: url.pathname.replace(/\/+$/, ''),
-        credential: config.apiKey === undefined ? undefined : config.apiKeyHeader === 'api-key' ? { header: 'api-key', value: config.apiKey } : { header: 'authorization', value: `Bearer ${config.apiKey}` },
+        api: config.api,
+        credential: credentialOf(config),
+        fallbackHeaders: config.api === 'anthropic' ? ANTHROPIC_HEADERS : NO_HEADERS,
         pool,
       });
     }

@@ -105,6 +105,22 @@ describe('estimateInputTokens', () => {
     expect(estimateInputTokens('responses', { input: items })).toBe(25);
   });
 
+  it('messages (Anthropic): system blocks, string and block content, tool calls and results, tools', () => {
+    const body = {
+      system: [{ type: 'text', text: 'You are a helpful assistant.', cache_control: { type: 'ephemeral' } }],
+      messages: [
+        { role: 'user', content: 'Hello!' },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'Hello, world!', signature: 'sig' }, { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'Hello, world!' }] }, { type: 'image', source: {} }] },
+      ],
+    };
+    // system 6; 3 priming + (3 + 1 + 2) + (3 + 1 + 4 + f 1 + {} 1) + (3 + 1 + 4 + 85)
+    expect(estimateInputTokens('messages', body)).toBe(6 + 3 + 6 + 10 + 93);
+    expect(estimateInputTokens('count_tokens', { system: 'Be brief.', messages: [] })).toBe(3 + 3);
+    const tools = [{ name: 'f', input_schema: { type: 'object' } }];
+    expect(estimateInputTokens('messages', { messages: [], tools })).toBe(3 + estimateTextTokens(JSON.stringify(tools)));
+  });
+
   it('unusable bodies count as zero', () => {
     expect(estimateInputTokens('chat', null)).toBe(0);
     expect(estimateInputTokens('chat', { messages: 'x' })).toBe(0);
@@ -116,6 +132,13 @@ describe('estimateUsage', () => {
     const body = { messages: [{ role: 'user', content: 'Hello!' }] };
     expect(estimateUsage('chat', body, 'Hello, world!')).toEqual({
       input: 9, cachedInput: 0, cacheWrite: 0, output: 4, reasoning: 0, source: 'estimated',
+    });
+  });
+
+  it('keeps the prompt side the provider reported and estimates only the output', () => {
+    const prompt = { input: 100, cachedInput: 40, cacheWrite: 10, cacheWrite1h: 4, output: 1, reasoning: 0, source: 'provider' as const };
+    expect(estimateUsage('messages', { messages: [] }, 'Hello, world!', prompt)).toEqual({
+      input: 100, cachedInput: 40, cacheWrite: 10, cacheWrite1h: 4, output: 4, reasoning: 0, source: 'estimated',
     });
   });
 

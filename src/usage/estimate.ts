@@ -6,7 +6,8 @@ import type { Operation, TokenUsage } from './types.js';
 /**
  * Token estimates for when the provider reports no usage (a cut-off stream, a
  * provider that ignores stream_options). o200k_base is the encoding of every
- * current OpenAI chat model; for other providers the count is an approximation.
+ * current OpenAI chat model; for other providers (Claude's tokenizer is not
+ * public) the count is an approximation.
  */
 
 // User text may contain "<|endoftext|>"; count it as text instead of throwing.
@@ -74,16 +75,23 @@ export function estimateInputTokens(op: Operation, requestBody: unknown): number
   return new InputEstimate(new TokenCounter()).of(op, requestBody);
 }
 
-export function estimateUsage(op: Operation, requestBody: unknown, deliveredText: string): TokenUsage {
+/**
+ * Usage estimated from the request and the text delivered. `prompt`: the prompt side the provider
+ * already reported (Anthropic's `message_start` of a stream cut before its end) is taken as is, and
+ * only the output is counted.
+ */
+export function estimateUsage(op: Operation, requestBody: unknown, deliveredText: string, prompt?: TokenUsage): TokenUsage {
   const counter = new TokenCounter();
-  return {
-    input: new InputEstimate(counter).of(op, requestBody),
-    cachedInput: 0,
-    cacheWrite: 0,
-    output: op === 'embeddings' ? 0 : counter.count(deliveredText),
+  const usage: TokenUsage = {
+    input: prompt?.input ?? new InputEstimate(counter).of(op, requestBody),
+    cachedInput: prompt?.cachedInput ?? 0,
+    cacheWrite: prompt?.cacheWrite ?? 0,
+    output: op === 'embeddings' || op === 'count_tokens' ? 0 : counter.count(deliveredText),
     reasoning: 0,
     source: 'estimated',
   };
+  if (prompt?.cacheWrite1h !== undefined) usage.cacheWrite1h = prompt.cacheWrite1h;
+  return usage;
 }
 
 /** The prompt's tokens, by operation, all counted against one estimate's budget. */
@@ -101,7 +109,40 @@ class InputEstimate {
         return this.prompt(body['input']);
       case 'responses':
         return this.responsesInput(body['input']) + this.string(body['instructions']) + this.tools(body['tools']);
+      case 'messages':
+      case 'count_tokens':
+        return this.anthropicMessages(body['messages']) + this.blocks(body['system']) + this.tools(body['tools']);
     }
+  }
+
+  /** Anthropic Messages `messages`: each a role and a string or content blocks (a `role: "system"` one too). */
+  private anthropicMessages(messages: unknown): number {
+    if (!Array.isArray(messages)) return 0;
+    let n = REPLY_PRIMING;
+    for (const m of messages) {
+      if (isObject(m)) n += TOKENS_PER_MESSAGE + this.string(m['role']) + this.blocks(m['content']);
+    }
+    return n;
+  }
+
+  /**
+   * Anthropic content: a string, or blocks: text, thinking, a tool call's name and input, a tool
+   * result's own content, and images or documents at a flat floor (their size is not fetched).
+   */
+  private blocks(content: unknown): number {
+    if (typeof content === 'string') return this.counter.count(content);
+    if (!Array.isArray(content)) return 0;
+    let n = 0;
+    for (const block of content) {
+      if (!isObject(block)) continue;
+      const type = block['type'];
+      if (typeof block['text'] === 'string') n += this.counter.count(block['text']);
+      else if (typeof block['thinking'] === 'string') n += this.counter.count(block['thinking']);
+      else if (type === 'tool_use') n += this.string(block['name']) + this.counter.count(JSON.stringify(block['input'] ?? {}));
+      else if (type === 'tool_result') n += this.blocks(block['content']);
+      else if (type === 'image' || type === 'document') n += IMAGE_TOKENS;
+    }
+    return n;
   }
 
   private chat(messages: unknown): number {

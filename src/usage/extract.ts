@@ -18,7 +18,8 @@ import type { Operation, TokenUsage } from './types.js';
  * - DeepSeek: prompt_cache_hit_tokens (when no cached_tokens detail is given)
  *
  * Anthropic's native Messages API (where input_tokens EXCLUDES cache reads and
- * writes) is not an OpenAI shape and is not handled here.
+ * writes, and stream usage is cumulative across events) is not an OpenAI shape:
+ * usage/anthropic-usage.ts reads it.
  */
 export function usageFromJson(op: Operation, body: unknown): TokenUsage | undefined {
   if (!isObject(body)) return undefined;

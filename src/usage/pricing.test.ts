@@ -21,6 +21,22 @@ describe('shipped config/pricing.yaml', () => {
     }
     expect(shipped.lookup('gpt-4o')).toEqual({ input: 2.5, cachedInput: 1.25, output: 10 });
   });
+
+  it('prices the Claude models Claude Code and the Anthropic SDKs ask for, every cache bucket included', () => {
+    for (const m of [
+      'claude-opus-5-5', 'claude-opus-5', 'claude-sonnet-5-5', 'claude-sonnet-5', 'claude-haiku-5-5', 'claude-fable-5-1',
+      'claude-opus-4-8', 'claude-opus-4-7', 'claude-opus-4-6', 'claude-opus-4-5', 'claude-opus-4-1', 'claude-sonnet-4-6',
+      'claude-sonnet-4-5', 'claude-sonnet-4', 'claude-haiku-4-5',
+    ]) {
+      const price = shipped.lookup(m);
+      expect(price, m).toBeDefined();
+      expect(Object.keys(price!).sort(), m).toEqual(['cacheWrite', 'cacheWrite1h', 'cachedInput', 'input', 'output']);
+    }
+    expect(shipped.lookup('claude-opus-5-5')).toEqual({ input: 4, cachedInput: 0.2, cacheWrite: 5, cacheWrite1h: 8, output: 20 });
+    // dated snapshots resolve to their family, never to an older family's price
+    expect(shipped.lookup('claude-haiku-4-5-20251001')?.input).toBe(1);
+    expect(shipped.lookup('claude-sonnet-4-5-20250929')?.input).toBe(3);
+  });
 });
 
 describe('PriceTable.lookup', () => {
@@ -62,9 +78,20 @@ describe('costUsd', () => {
     expect(costUsd(usage({ input: 176, cachedInput: 1024, output: 180, reasoning: 320 }), o4mini)).toBe(0.0026752);
   });
 
-  it('cache writes fall back to input, or use their own price', () => {
-    expect(costUsd(usage({ cacheWrite: 1_000_000 }), gpt4o)).toBe(2.5);
-    expect(costUsd(usage({ cacheWrite: 1_000_000 }), { ...gpt4o, cacheWrite: 3.125 })).toBe(3.125);
+  it('cache writes cost 1.25 x input when unpriced (Anthropic list rate, the contract), or their own price', () => {
+    expect(costUsd(usage({ cacheWrite: 1_000_000 }), gpt4o)).toBe(3.125);
+    expect(costUsd(usage({ cacheWrite: 1_000_000 }), { ...gpt4o, cacheWrite: 3 })).toBe(3);
+  });
+
+  it('the 1-hour share of cache writes costs cacheWrite1h (2 x input when unpriced); the rest cacheWrite', () => {
+    const sonnet = { input: 3, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6, output: 15 };
+    // 600k x 3.75 + 400k x 6 = 2.25 + 2.4
+    expect(costUsd(usage({ cacheWrite: 1_000_000, cacheWrite1h: 400_000 }), sonnet)).toBe(4.65);
+    const { cacheWrite1h: _, ...without1h } = sonnet;
+    // 600k x 3.75 + 400k x (2 x 3)
+    expect(costUsd(usage({ cacheWrite: 1_000_000, cacheWrite1h: 400_000 }), without1h)).toBe(4.65);
+    // a 1h share larger than the writes (a provider's bad numbers) is capped at the writes
+    expect(costUsd(usage({ cacheWrite: 100, cacheWrite1h: 500 }), sonnet)).toBe(costUsd(usage({ cacheWrite: 100, cacheWrite1h: 100 }), sonnet));
   });
 
   it('no float drift where naive per-bucket division would drift', () => {

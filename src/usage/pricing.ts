@@ -4,8 +4,9 @@ import type { ModelPrice, TokenUsage } from './types.js';
  * Model prices in USD per 1M tokens, looked up per request. The price file is read and validated
  * with the config (config/load.ts); this is the table it becomes.
  *
- * Missing bucket prices fall back: cachedInput and cacheWrite to input,
- * reasoning to output (OpenAI bills reasoning as output).
+ * Missing bucket prices fall back: cachedInput to input; cacheWrite (a 5-minute cache write) to
+ * 1.25 x input and cacheWrite1h (a 1-hour one) to 2 x input, Anthropic's list multipliers and the
+ * only provider that bills writes separately; reasoning to output (OpenAI bills reasoning as output).
  */
 
 export class PriceTable {
@@ -62,10 +63,13 @@ export class PriceTable {
  * Prices with more than 6 decimals lose the excess.
  */
 export function costUsd(usage: TokenUsage, price: ModelPrice): number {
+  const input = micro(price.input);
+  const writes1h = Math.min(usage.cacheWrite1h ?? 0, usage.cacheWrite);
   const scaled =
-    usage.input * micro(price.input) +
-    usage.cachedInput * micro(price.cachedInput ?? price.input) +
-    usage.cacheWrite * micro(price.cacheWrite ?? price.input) +
+    usage.input * input +
+    usage.cachedInput * (price.cachedInput === undefined ? input : micro(price.cachedInput)) +
+    (usage.cacheWrite - writes1h) * (price.cacheWrite === undefined ? Math.round((input * 5) / 4) : micro(price.cacheWrite)) +
+    writes1h * (price.cacheWrite1h === undefined ? input * 2 : micro(price.cacheWrite1h)) +
     usage.output * micro(price.output) +
     usage.reasoning * micro(price.reasoning ?? price.output);
   return scaled / 1e12;

@@ -35,7 +35,7 @@ async function settleUsage(ctx: RequestContext, prices: PriceTable, recorder: Pi
   if (answer.usage !== undefined) ctx.usage = answer.usage;
   else {
     estimator ??= import('./estimate.js');
-    ctx.usage = (await estimator).estimateUsage(operation, request.json, answer.text);
+    ctx.usage = (await estimator).estimateUsage(operation, request.json, answer.text, answer.promptUsage);
   }
   const asked = ctx.upstream.model ?? request.model;
   const price = prices.lookup(answer.model ?? asked) ?? prices.lookup(asked);

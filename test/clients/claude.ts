@@ -38,7 +38,7 @@ export interface ClaudeOptions {
 /**
  * `claude -p PROMPT --output-format json` with a throwaway HOME and Claude Code's switches for
  * no telemetry, no auto-update, no error reporting and no other non-essential traffic: with
- * them it connects to ANTHROPIC_BASE_URL only (checked with strace; see docs/anthropic-clients-notes.md).
+ * them it connects to ANTHROPIC_BASE_URL only (checked with strace; see docs/anthropic.md).
  */
 export async function runClaude(opts: ClaudeOptions): Promise<ClaudeRun> {
   requireClaude();

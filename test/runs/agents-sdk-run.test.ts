@@ -44,8 +44,8 @@ async function modelCalls(count: number): Promise<Array<Record<string, unknown>>
 
 describe('when an Agents SDK agent runs a function tool through the gateway', () => {
   it.each([
-    ['the Responses API (its default model)', () => 'gpt-4o-mini'],
-    ['chat completions', () => new OpenAIChatCompletionsModel(client, 'gpt-4o-mini')],
+    ['the Responses API (its default model)', (): string => 'gpt-4o-mini'],
+    ['chat completions', (): OpenAIChatCompletionsModel => new OpenAIChatCompletionsModel(client, 'gpt-4o-mini')],
   ] as const)('then with %s both calls land in one run, with no client hint', async (_name, model) => {
     const agent = new Agent({ name: 'Weather', instructions: 'Answer about weather.', tools: [getWeather], model: model() });
     const before = (await modelCalls(0)).length;
