@@ -1,11 +1,12 @@
 import { modelGlob } from './globs.js';
-import type { Config, RouteTimeouts } from '../config/schema.js';
+import type { ClientDisconnect, Config, RouteTimeouts } from '../config/schema.js';
 import type { RouteTarget } from '../pipeline/context.js';
 
 interface CompiledRoute {
   readonly matches: (model: string) => boolean;
   readonly targets: readonly { upstream: string; model: string | undefined }[];
   readonly timeouts: RouteTimeouts | undefined;
+  readonly onClientDisconnect: ClientDisconnect | undefined;
 }
 
 /** Model-name globs compiled once at start; first matching route wins. */
@@ -21,6 +22,7 @@ export class RouteTable {
       matches: modelGlob(route.match),
       targets: route.targets.map((target) => ({ upstream: target.upstream, model: target.model })),
       timeouts: route.timeouts,
+      onClientDisconnect: route.onClientDisconnect,
     }));
   }
 
@@ -29,7 +31,7 @@ export class RouteTable {
     if (this.routes.length === 0) return [{ upstream: this.defaultUpstream, model }];
     const route = this.routes.find((candidate) => candidate.matches(model));
     if (route === undefined) return undefined;
-    return route.targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model, timeouts: route.timeouts }));
+    return route.targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model, timeouts: route.timeouts, onClientDisconnect: route.onClientDisconnect }));
   }
 
   /** Model names a client can ask for by exact name: route patterns without glob characters and renamed target models. */
