@@ -119,7 +119,7 @@ export class Metrics {
   /** Everything a finished request contributes; `traceId` becomes an exemplar on the latency histograms. */
   requestFinished(ctx: RequestContext, totalSeconds: number, traceId: string | undefined): void {
     const { reply, request, usage, principal, stream } = ctx;
-    const model = this.models.of(request === undefined ? undefined : (ctx.upstream.model ?? request.model));
+    const model = this.models.of(ctx.upstream.model ?? request?.model);
     const upstream = ctx.upstream.name ?? '';
     const route = ctx.routeLabel;
     const exemplarLabels = traceId === undefined ? undefined : { trace_id: traceId };
