@@ -1,5 +1,6 @@
+import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accessLines, fakeUpstream, gatewayProcess, keyedConfig, llmCalls, metric, sdk, until, type FakeUpstream, type RunningGateway } from './harness.ts';
+import { accessLines, fakeUpstream, gatewayProcess, KEY_A, keyedConfig, llmCalls, metric, sdk, until, type FakeUpstream, type RunningGateway } from './harness.ts';
 
 let fake: FakeUpstream;
 let gw: RunningGateway;
@@ -37,5 +38,21 @@ describe('when the openai SDK times out and retries a call that carries an Idemp
     await sdk(gw).chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES }, { headers: { 'x-fake-scenario': 'no-key' } });
     const call = fake.requests.find((r) => r.scenario === 'no-key');
     expect(call?.headers['idempotency-key']).toBeUndefined();
+  });
+});
+
+/** The SDK's own switch: with `idempotencyHeader` set it makes one key per call (`stainless-node-retry-<uuid>`) and resends it on each retry. */
+class IdempotentOpenAI extends OpenAI {
+  protected override idempotencyHeader = 'Idempotency-Key';
+}
+
+describe('when the openai SDK is switched to send its own Idempotency-Key and its try times out', () => {
+  it('then its retry carries the key of that call, and the upstream is called once', async () => {
+    const client = new IdempotentOpenAI({ baseURL: gw.baseURL, apiKey: KEY_A.secret, maxRetries: 4, timeout: 400 });
+    const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES }, { headers: { 'x-fake-delay-ms': '1000', 'x-fake-scenario': 'sdk-own-key' } });
+    expect(completion.choices[0]?.message.content).toBe('Hello from fake upstream');
+    const calls = fake.requests.filter((r) => r.scenario === 'sdk-own-key');
+    expect(calls).toHaveLength(1);
+    expect(String(calls[0]?.headers['idempotency-key'])).toMatch(/^stainless-node-retry-/);
   });
 });
