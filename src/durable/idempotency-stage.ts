@@ -76,14 +76,16 @@ export function idempotencyStage(deps: IdempotencyDeps) {
   function replay(ctx: RequestContext, entry: DoneEntry, mine: Local, outcome: 'replayed' | 'attached'): void {
     const body = Buffer.from(entry.body, 'utf8');
     mine.recording.fill(entry.status, entry.contentType, body);
-    served(ctx, outcome);
+    marked(ctx, outcome);
+    deps.recorder.idempotency(outcome);
     answerStored(ctx, entry.status, entry.contentType, body);
   }
 
-  function served(ctx: RequestContext, outcome: 'replayed' | 'attached'): void {
+  /** The answer is another call's: the access line and the client are told so. */
+  function marked(ctx: RequestContext, outcome: 'replayed' | 'attached' | undefined): void {
     ctx.durable = outcome;
-    ctx.replyHeaders[REPLAY_HEADER] = 'true';
-    deps.recorder.idempotency(outcome);
+    if (outcome === undefined) delete ctx.replyHeaders[REPLAY_HEADER];
+    else ctx.replyHeaders[REPLAY_HEADER] = 'true';
   }
 
   /** Waits for a call running on another replica: its answer, or its end without one (undefined). */
@@ -133,11 +135,13 @@ export function idempotencyStage(deps: IdempotencyDeps) {
       const other = local.get(scope);
       if (other !== undefined) {
         if (other.fingerprint !== fingerprint) throw reused();
-        served(ctx, 'attached');
-        if (await followRecording(ctx, other.recording)) return;
+        marked(ctx, 'attached');
+        if (await followRecording(ctx, other.recording)) {
+          deps.recorder.idempotency('attached');
+          return;
+        }
         // The call it followed failed before answering: this repeat runs it (failures are not replayed).
-        ctx.durable = undefined;
-        delete ctx.replyHeaders[REPLAY_HEADER];
+        marked(ctx, undefined);
         continue;
       }
       const mine: Local = { fingerprint, recording: new AnswerRecording(deps.maxAnswerBytes) };
