@@ -25,7 +25,7 @@ import { RunSweeper } from './runs/run-sweeper.js';
 import { modelsStage } from './server/models-endpoint.js';
 import { AttemptUnit } from './upstream/attempt.js';
 import { forwardStage } from './upstream/forward-stage.js';
-import { Passthrough } from './upstream/passthrough.js';
+import { bothReaders, Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
 import { SecretScrubber } from './upstream/secrets.js';
 import { WebSocketRelay } from './upstream/websocket.js';
@@ -36,6 +36,13 @@ import { storedAnswersStage } from './tenancy/stored-answers-stage.js';
 import { unpricedStage } from './usage/unpriced-stage.js';
 import { usageStage } from './usage/usage-stage.js';
 import { validateStage } from './validation/validate-stage.js';
+import { BackgroundResponses } from './durable/background-responses.js';
+import { DetachedCalls } from './durable/detached.js';
+import { addDetachedEndpoints } from './durable/detached-endpoints.js';
+import { DetachedStore } from './durable/detached-store.js';
+import { idempotencyStage } from './durable/idempotency-stage.js';
+import { IdempotencyStore } from './durable/idempotency-store.js';
+import type { Stage } from './pipeline/context.js';
 
 export interface AppOptions {
   /** Where log lines go; default stdout. */
@@ -73,19 +80,31 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const runStore = new RunStore(limits.store, config.runs.idleTimeoutSeconds * 1_000);
   const runSweeper = new RunSweeper(runStore, telemetry, logger, Math.min(15_000, (config.runs.idleTimeoutSeconds * 1_000) / 2));
   const ownership = new PassthroughOwnership(owners, keys.enabled, logger);
-  const passthrough = new Passthrough(upstreams.defaultUpstream, keys.enabled, scrubber, ownership);
+  // Responses made by other upstreams are reached through a passthrough of their own.
+  const otherPassthroughs = new Map<string, Stage>();
+  const background = new BackgroundResponses({ store: limits.store, defaultUpstream: upstreams.defaultUpstream.name, passthroughs: otherPassthroughs, prices, recorder: telemetry, log: logger });
+  const readers = bothReaders(ownership, background);
+  const passthroughs = upstreams.all().map((upstream) => new Passthrough(upstream, keys.enabled, scrubber, readers));
+  const passthrough = passthroughs[0]!;
+  for (const other of passthroughs.slice(1)) otherPassthroughs.set(other.upstreamName, other.stage());
+  const detachedCalls = new DetachedCalls(new DetachedStore(limits.store, config.detached), telemetry, config.detached, logger);
 
   const own = new OwnEndpoints();
   addRunEndpoints(own, runStore);
+  addDetachedEndpoints(own, detachedCalls);
   const stages: StageSet = {
     observe: observeStage(telemetry),
     auth: authStage(keys),
     ownAuth: authStage(keys, 'own'),
     validate: validateStage(config.server.maxBodyBytes),
     unpriced: config.pricing.onUnpriced === 'reject' ? unpricedStage(prices) : undefined,
+    idempotency: idempotencyStage({ store: new IdempotencyStore(limits.store, config.idempotency), recorder: telemetry, log: logger, maxAnswerBytes: config.idempotency.maxAnswerBytes, pollMs: 200 }),
     limits: limits.stage,
     runs: runStage({ store: runStore, limits: new RunLimits(limits.store.counters, prices, config.runs.idleTimeoutSeconds * 1_000), recorder: telemetry, config }),
+    detached: detachedCalls.stage(),
     usage: usageStage(prices, telemetry),
+    backgroundCreate: background.createStage(),
+    backgroundRetrieve: background.retrieveStage(),
     route: routeStage(routes),
     forward: forwardStage({
       attempts: new AttemptUnit({ upstreams, breakers, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes }),
@@ -148,7 +167,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.info({ cut }, cut === 0 ? 'drained' : 'drain timeout: cut in-flight requests');
       breakers.shutdown();
       runSweeper.stop();
-      passthrough.close();
+      for (const each of passthroughs) each.close();
       await upstreams.destroy();
       await limits.close();
       await telemetry.shutdown();

@@ -63,6 +63,10 @@ const routeSchema = z.strictObject({
   match: z.string().min(1).describe('Glob on the requested model (`*` any run, `?` one character).'),
   timeouts: routeTimeoutsSchema.optional().describe('Timeouts of this route, over its targets\' own (e.g. longer for a reasoning model).'),
   targets: z.array(targetSchema).min(1).describe('Ordered targets; later ones are fallbacks.'),
+  onClientDisconnect: z
+    .enum(['cancel', 'finish'])
+    .optional()
+    .describe('When the client goes away mid-call: `cancel` aborts the upstream call (tokens delivered so far are accounted, estimated when no usage came); `finish` reads the answer to its end without the client, accounts the provider\'s exact usage and keeps it under the Idempotency-Key. Absent: `finish` for a call with an Idempotency-Key, `cancel` without.'),
 });
 
 const limitsSchema = z.strictObject({
@@ -172,6 +176,24 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Shared state.'),
+    idempotency: z
+      .strictObject({
+        ttlSeconds: positiveInt.default(86_400).describe('How long an answer is kept under its Idempotency-Key (per gateway key): a repeat within this time gets it replayed.'),
+        maxBytes: positiveInt.default(64 * 1024 * 1024).describe('In-process state only: total bytes of kept answers; the least recently used go first. Redis keeps each until its TTL.'),
+        maxAnswerBytes: positiveInt.default(8 * 1024 * 1024).describe('Largest answer kept under an Idempotency-Key; a larger one is answered but not kept (a repeat runs again; logged and counted).'),
+        leaseTtlMs: z.number().int().min(1_000).default(10_000).describe('A call under way holds its Idempotency-Key with a lease renewed every third of this: a repeat on another replica waits while it is held, and runs the call itself once a replica that died lets it run out.'),
+      })
+      .prefault({})
+      .describe('`Idempotency-Key` on POSTs to understood endpoints: one call per key and body, its answer replayed to repeats.'),
+    detached: z
+      .strictObject({
+        ttlSeconds: positiveInt.default(86_400).describe('How long a detached call (`Prefer: respond-async`) and its answer can be fetched at /breakwater/calls/{id}.'),
+        leaseTtlMs: z.number().int().min(1_000).default(15_000).describe('A detached call under way holds a lease renewed every third of this; when a replica dies mid-call its lease runs out and the call is reported `failed` with `call_lost`.'),
+        maxAnswerBytes: positiveInt.default(16 * 1024 * 1024).describe('Largest upstream answer kept for a detached call; a larger one fails the call.'),
+        maxBytes: positiveInt.default(256 * 1024 * 1024).describe('In-process state only: total bytes of detached calls kept (least recently used go first). Redis keeps each until its TTL.'),
+      })
+      .prefault({})
+      .describe('Detached calls: answered 202 at once, run to their end, polled at /breakwater/calls/{id}.'),
     pricing: z
       .strictObject({
         file: z.string().optional().describe('YAML price list replacing the bundled config/pricing.yaml.'),
@@ -260,3 +282,4 @@ export type LoopDetection = Config['runs']['loopDetection'];
 export type ModelPriceConfig = z.output<typeof modelPriceSchema>;
 export type TimeoutsConfig = UpstreamConfig['timeouts'];
 export type RouteTimeouts = z.output<typeof routeTimeoutsSchema>;
+export type ClientDisconnect = NonNullable<RouteConfig['onClientDisconnect']>;

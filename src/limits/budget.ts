@@ -73,6 +73,12 @@ export class DailyBudget {
     return state.used / MICRO;
   }
 
+  /** Adds a cost that had no reservation (usage learned later, e.g. a background response seen completed); resolves with the day's total. */
+  async charge(key: string, costUsd: number, now = new Date()): Promise<number> {
+    const state = await guarded(() => this.counters.adjust(this.keyOf(key, now), toMicros(costUsd), this.spec));
+    return state.used / MICRO;
+  }
+
   private keyOf(key: string, now: Date): string {
     return `spend:${key}:${utcDay(now)}`;
   }

@@ -80,13 +80,19 @@ export class KeyLimiter {
     await this.giveBackAll(admission);
   }
 
-  /** The request is over: move the reservations to real usage and cost. */
+  /**
+   * The request is over: move the reservations to real usage and cost. Usage nothing was reserved
+   * for (a passthrough retrieve that first saw a background response completed) is charged as is.
+   */
   async settle(admission: Admission, ctx: RequestContext): Promise<void> {
     const { tpm, budget } = this.counters;
     const work: Array<Promise<unknown>> = [];
     if (tpm !== undefined && admission.tokens !== undefined) work.push(tpm.settle(this.name, admission.tokens, usedTokens(ctx.usage)));
+    else if (tpm !== undefined && ctx.usage !== undefined) work.push(tpm.charge(this.name, usedTokens(ctx.usage)));
     if (budget !== undefined && admission.spend !== undefined) {
       work.push(budget.settle(admission.spend, ctx.costUsd ?? 0).then((total) => this.recorder.budgetState(this.name, total, budget.limitUsd)));
+    } else if (budget !== undefined && ctx.costUsd !== undefined) {
+      work.push(budget.charge(this.name, ctx.costUsd).then((total) => this.recorder.budgetState(this.name, total, budget.limitUsd)));
     }
     await Promise.all(work);
   }

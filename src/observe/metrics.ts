@@ -72,6 +72,11 @@ export class Metrics {
   private readonly runCalls: Histogram;
   private readonly runDuration: Histogram;
   private readonly loops: Counter;
+  private readonly disconnects: Counter;
+  private readonly idempotent: Counter;
+  private readonly idempotencyBytes: Counter;
+  private readonly detached: Counter;
+  private readonly detachedInFlight: Gauge;
 
   constructor(options: MetricsOptions) {
     this.models = options.models;
@@ -109,6 +114,11 @@ export class Metrics {
     this.budgetLimit = gauge('breakwater_budget_limit_usd', "The key's daily budget in USD.", ['key']);
     this.upstreamRemaining = gauge('breakwater_upstream_ratelimit_remaining', "The upstream's own x-ratelimit-remaining-* headers, last seen.", ['upstream', 'resource']);
     this.stateStore = gauge('breakwater_state_store_up', 'Shared state (Redis) reachable: 1 up, 0 down. Always 1 with in-process state.', []);
+    this.disconnects = counter('breakwater_client_disconnects_total', 'Clients that went away before their answer was complete, by what happened to the upstream call: `cancel` (aborted) or `finish` (read to its end without the client).', ['route', 'action']);
+    this.idempotent = counter('breakwater_idempotent_requests_total', 'Calls with an Idempotency-Key, by how they were served.', ['outcome']);
+    this.idempotencyBytes = counter('breakwater_idempotency_stored_bytes_total', 'Bytes of answers kept under an Idempotency-Key.', []);
+    this.detached = counter('breakwater_detached_calls_total', 'Detached calls accepted, and the status each ended with (`lost`: its replica died).', ['status']);
+    this.detachedInFlight = gauge('breakwater_detached_calls_running', 'Detached calls running on this replica.', []);
 
     // Known series start at their resting value, so dashboards see them before the first event.
     for (const upstream of options.upstreams) {
@@ -116,6 +126,7 @@ export class Metrics {
       this.inflight.set({ upstream }, 0);
     }
     this.stateStore.set(1);
+    this.detachedInFlight.set(0);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     // prom-client renames counters in place when rendering OpenMetrics; remember the real names.
     for (const metric of this.registry.getMetricsAsArray()) {
@@ -127,7 +138,7 @@ export class Metrics {
   /** Everything a finished request contributes; `traceId` becomes an exemplar on the latency histograms. */
   requestFinished(ctx: RequestContext, totalSeconds: number, traceId: string | undefined): void {
     const { reply, request, usage, principal, stream } = ctx;
-    const model = this.models.of(request === undefined ? undefined : (ctx.upstream.model ?? request.model));
+    const model = this.models.of(ctx.upstream.model ?? request?.model);
     const upstream = ctx.upstream.name ?? '';
     const route = ctx.routeLabel;
     const exemplarLabels = traceId === undefined ? undefined : { trace_id: traceId };
@@ -138,6 +149,8 @@ export class Metrics {
     this.overhead.observe({ labels: { route }, value: Math.max(0, totalSeconds - ownMs / 1000), exemplarLabels });
     if (stream.firstByteMs !== undefined && request !== undefined) this.ttft.observe({ labels: { model, upstream }, value: stream.firstByteMs / 1000, exemplarLabels });
     if (stream.outcome !== undefined) this.streamOutcomes.inc({ model, upstream, outcome: stream.outcome });
+    if (stream.clientLeft) this.disconnects.inc({ route, action: 'finish' });
+    else if (reply.errorClass === 'client_closed') this.disconnects.inc({ route, action: 'cancel' });
     if (usage === undefined) return;
     const key = principal.name;
     const usageSource = usage.source;
@@ -213,6 +226,22 @@ export class Metrics {
 
   agentLoop(key: string, action: string): void {
     this.loops.inc({ key, action });
+  }
+
+  idempotency(outcome: string): void {
+    this.idempotent.inc({ outcome });
+  }
+
+  idempotencyStored(bytes: number): void {
+    this.idempotencyBytes.inc(bytes);
+  }
+
+  detachedCall(status: string): void {
+    this.detached.inc({ status });
+  }
+
+  detachedRunning(delta: number): void {
+    this.detachedInFlight.inc(delta);
   }
 
   stateStoreUp(up: boolean): void {

@@ -13,6 +13,12 @@ export interface AttemptHandle {
 
 export type AttemptOutcome = 'success' | ErrorClass;
 
+/** How a call with an Idempotency-Key was served: run, replayed, attached to the same call under way, refused (another body), or run unchecked (shared state down, failOpen). */
+export type IdempotencyOutcome = 'executed' | 'replayed' | 'attached' | 'conflict' | 'unchecked';
+
+/** A detached call accepted, or the status it ended with (`lost`: its replica died; reported `failed` with `call_lost`). */
+export type DetachedEvent = 'accepted' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+
 /**
  * Domain verbs of instrumentation. Only observe/ knows how they become metrics, spans and logs;
  * the request path calls these and nothing else.
@@ -43,4 +49,10 @@ export interface Recorder {
   runEnded(key: string, run: { readonly calls: number; readonly costUsd: number; readonly durationSeconds: number }): void;
   /** The request's history ends in an agent loop; `action` is what the gateway did about it. */
   agentLoop(ctx: RequestContext, action: 'warn' | 'block', count: number): void;
+  idempotency(outcome: IdempotencyOutcome): void;
+  /** An answer was kept under its Idempotency-Key: `bytes` of shared state. */
+  idempotencyStored(bytes: number): void;
+  detachedCall(event: DetachedEvent): void;
+  /** A detached call started (+1) or ended (-1) on this replica. */
+  detachedRunning(delta: 1 | -1): void;
 }

@@ -9,7 +9,7 @@ import { createRedactor } from './logger.js';
 import { safeUrl } from './safe-url.js';
 import { Metrics, type LimitName } from './metrics.js';
 import { ModelLabels, modelsNamedInRoutes } from './model-labels.js';
-import type { AttemptHandle, AttemptOutcome, Recorder } from './recorder.js';
+import type { AttemptHandle, AttemptOutcome, DetachedEvent, IdempotencyOutcome, Recorder } from './recorder.js';
 import type { SpanRecorder } from './request-trace.js';
 import { EVENT } from './semconv.js';
 import { startTracing, tracingSettings, type Env, type Tracing, type TracingSettings } from './tracing.js';
@@ -164,6 +164,22 @@ export class Telemetry implements Recorder {
     this.metrics.agentLoop(ctx.principal.name, action);
     this.spans?.event(ctx, EVENT.agentLoop, { 'breakwater.loop.count': count, 'breakwater.loop.action': action });
     ctx.log.warn({ run_id: ctx.run?.id, count, action }, 'agent loop detected');
+  }
+
+  idempotency(outcome: IdempotencyOutcome): void {
+    this.metrics.idempotency(outcome);
+  }
+
+  idempotencyStored(bytes: number): void {
+    this.metrics.idempotencyStored(bytes);
+  }
+
+  detachedCall(event: DetachedEvent): void {
+    this.metrics.detachedCall(event);
+  }
+
+  detachedRunning(delta: 1 | -1): void {
+    this.metrics.detachedRunning(delta);
   }
 
   unpricedCall(asked: string): void {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../observe/logger.js';
 import type { WireApi } from '../api/wire-api.js';
-import type { KeyLimits, RouteTimeouts } from '../config/schema.js';
+import type { ClientDisconnect, KeyLimits, RouteTimeouts } from '../config/schema.js';
 import type { ErrorClass } from '../errors/classes.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 import type { ResponseTap } from './taps.js';
@@ -33,7 +33,12 @@ export interface RouteTarget {
   readonly upstream: string;
   readonly model: string;
   readonly timeouts?: RouteTimeouts | undefined;
+  /** The route's `onClientDisconnect`, when it sets one (durable calls pick the default otherwise). */
+  readonly onClientDisconnect?: ClientDisconnect | undefined;
 }
+
+/** `replayed`: a stored answer under the Idempotency-Key; `attached`: the answer of the same call still running; `detached`: a call run after its 202. */
+export type DurableMark = 'replayed' | 'attached' | 'detached';
 
 export type StreamOutcome = 'completed' | 'upstream_truncated' | 'idle_timeout' | 'client_cancelled' | 'upstream_error';
 
@@ -116,7 +121,13 @@ export interface RequestContext {
   /** Request id (the client's `x-request-id` or a new one). Writer: server. */
   readonly id: string;
   readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  /**
+   * Where the answer is written. Writers: server; the detached stage (durable/detached.ts), which
+   * answers its client 202 and then swaps in a sink (server/sink-response.ts) that keeps the answer
+   * for the call's record. `clientSignal` follows the current one: a sink destroyed (the call
+   * cancelled) is a client gone.
+   */
+  res: ServerResponse;
   /** This request's logger: every line carries `request_id`. Writer: server. */
   readonly log: Logger;
   /** performance.now() at arrival. Writer: server. */
@@ -150,6 +161,13 @@ export interface RequestContext {
    * end (taps see all of it, usage is the provider's) without the client. Writer: durable calls (default cancel).
    */
   onClientDisconnect: 'cancel' | 'finish';
+  /**
+   * This answer's usage is not counted here: a background response is counted once, when first seen
+   * completed (on this answer or on a later retrieve). Writer: durable/background-responses.ts.
+   */
+  usageElsewhere: boolean;
+  /** How a durable call served this request, for the access line. Writer: the durable stages (idempotency, detached). */
+  durable: DurableMark | undefined;
   /** Observers of the committed answer, in order (usage first). Writer: each stage adds its own. */
   readonly taps: ResponseTap[];
   /** Headers the gateway adds to every answer of this request (`x-ratelimit-*`, ...). Writer: each stage its own names. */
@@ -159,7 +177,10 @@ export interface RequestContext {
   readonly stream: StreamState;
   readonly answer: AnswerFacts;
   readonly reply: ReplyState;
-  /** Final usage: the provider's, or estimated when it reported none. Writer: usage stage. */
+  /**
+   * Final usage: the provider's, or estimated when it reported none. Writer: usage stage (through
+   * its `priceUsage`, also for a retrieved background response, see durable/background-responses.ts).
+   */
   usage: TokenUsage | undefined;
   /** USD cost of this request, once usage is known. Writer: usage stage. */
   costUsd: number | undefined;

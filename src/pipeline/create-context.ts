@@ -6,7 +6,7 @@ import { ANONYMOUS } from '../auth/key-store.js';
 import { ClientClosed } from '../errors/client-closed.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 import type {
-  AnswerFacts, ParsedRequest, Principal, ReplyState, RequestContext, RouteTarget, RunState, StreamState, Upgrade, UpstreamState, WaitTimes,
+  AnswerFacts, DurableMark, ParsedRequest, Principal, ReplyState, RequestContext, RouteTarget, RunState, StreamState, Upgrade, UpstreamState, WaitTimes,
 } from './context.js';
 import type { ResponseTap } from './taps.js';
 
@@ -29,7 +29,6 @@ export interface ContextInit {
 class Context implements RequestContext {
   readonly id: string;
   readonly req: IncomingMessage;
-  readonly res: ServerResponse;
   readonly startedAt = performance.now();
   readonly path: string;
   readonly operation: Operation | undefined;
@@ -44,6 +43,8 @@ class Context implements RequestContext {
   run: RunState | undefined = undefined;
   askUsage = false;
   onClientDisconnect: 'cancel' | 'finish' = 'cancel';
+  usageElsewhere = false;
+  durable: DurableMark | undefined = undefined;
   readonly taps: ResponseTap[] = [];
   readonly replyHeaders: Record<string, string> = {};
   readonly waits: WaitTimes = { queueMs: 0, backoffMs: 0 };
@@ -55,27 +56,39 @@ class Context implements RequestContext {
   costUsd: number | undefined = undefined;
   readonly #logger: Logger;
   #log: Logger | undefined;
+  #res: ServerResponse;
+  readonly #client = new AbortController();
 
   constructor(init: ContextInit) {
     this.id = init.id;
     this.req = init.req;
-    this.res = init.res;
+    this.#res = init.res;
     this.path = init.path;
     this.operation = init.operation;
     this.api = init.api;
     this.routeLabel = init.routeLabel;
     this.upgrade = init.upgrade;
     this.#logger = init.logger;
-    const controller = new AbortController();
-    this.clientSignal = controller.signal;
+    this.clientSignal = this.#client.signal;
     // The client is gone when its answer closes unfinished (or, for an upgrade, when its socket closes).
-    if (init.upgrade === undefined) {
-      init.res.once('close', () => {
-        if (!init.res.writableFinished) controller.abort(new ClientClosed());
-      });
-    } else {
-      init.upgrade.socket.once('close', () => controller.abort(new ClientClosed()));
-    }
+    if (init.upgrade === undefined) this.#watch(init.res);
+    else init.upgrade.socket.once('close', () => this.#client.abort(new ClientClosed()));
+  }
+
+  get res(): ServerResponse {
+    return this.#res;
+  }
+
+  /** A detached call's sink replaces the client's answer: it is the one `clientSignal` follows from here. */
+  set res(res: ServerResponse) {
+    this.#res = res;
+    this.#watch(res);
+  }
+
+  #watch(res: ServerResponse): void {
+    res.once('close', () => {
+      if (!res.writableFinished) this.#client.abort(new ClientClosed());
+    });
   }
 
   /** Every line carries `request_id`; made on first use, so a request that logs nothing but its access line pays once. */

@@ -9,10 +9,18 @@ export interface StageSet {
   readonly validate: Stage;
   /** Present only under `pricing.onUnpriced: reject`. */
   readonly unpriced?: Stage | undefined;
+  /** `Idempotency-Key`: one call per key and body; and what a client going away does to the call. */
+  readonly idempotency: Stage;
   readonly limits: Stage;
   /** Agent runs: the run id, run limits, loop detection, the run record. */
   readonly runs: Stage;
+  /** `Prefer: respond-async`: answered 202, then the call runs on without its client. */
+  readonly detached: Stage;
   readonly usage: Stage;
+  /** Responses `background: true`: the creating upstream kept, usage counted once when first seen completed. */
+  readonly backgroundCreate: Stage;
+  /** `/v1/responses/{id}` retrieve, cancel and delete: to the upstream that created the response. */
+  readonly backgroundRetrieve: Stage;
   readonly route: Stage;
   readonly forward: Stage;
   readonly passthrough: Stage;
@@ -29,18 +37,25 @@ export interface StageSet {
  * THE ordered list. A request is parsed, authenticated, routed and limited once, then forwarded
  * (one or more attempts). `route` comes before `limits`: an unroutable model or an unpriced target
  * is refused before it costs the key anything, and the budget reservation prices the routed target.
- * `runs` comes before `limits`: a run over its own limits, or an agent loop that is blocked, is refused
- * before the key's counters move; on the way out it adds the finished call (usage and cost final) to
- * its run. `usage` sits inside `limits` so that usage and cost are final before limits settle on the way
- * out; `observe` is first so it sees every outcome and finalizes once. `storedAnswers` sits right
- * around `forward`, so a stored answer's owner is recorded as soon as the answer ends, before
- * anything else on the way out.
+ * `idempotency` comes after `route` (a route may choose what a client going away does) and before
+ * `runs` and `limits`: a replayed answer, or a repeat that follows the same call under way, costs the
+ * key nothing (no request, token, budget or concurrency slot) and is not a second call of its run.
+ * `runs` comes before `limits`: a run over its own limits, or an agent loop that is blocked, is
+ * refused before the key's counters move; on the way out it adds the finished call (usage and cost
+ * final) to its run. `detached` comes after `limits`: a call is accepted (202) only once admitted, so
+ * a refusal is the client's at once and the concurrency slot is held until the detached call ends.
+ * `usage` sits inside `limits` so that usage and cost are final before limits settle on the way out;
+ * `backgroundCreate` sits inside `usage` so it can say, before usage settles, that a background
+ * response is counted elsewhere; `observe` is first so it sees every outcome and finalizes once.
+ * `storedAnswers` sits right around `forward`, so a stored answer's owner is recorded as soon as the
+ * answer ends, before anything else on the way out.
  */
 export function llmStages(stages: StageSet): Stage[] {
-  const { observe, auth, validate, route, unpriced, runs, limits, usage, storedAnswers, forward } = stages;
-  return unpriced === undefined
-    ? [observe, auth, validate, route, runs, limits, usage, storedAnswers, forward]
-    : [observe, auth, validate, route, unpriced, runs, limits, usage, storedAnswers, forward];
+  const { observe, auth, validate, route, unpriced, idempotency, runs, limits, detached, usage, backgroundCreate, storedAnswers, forward } = stages;
+  return [
+    observe, auth, validate, route, ...(unpriced === undefined ? [] : [unpriced]),
+    idempotency, runs, limits, detached, usage, backgroundCreate, storedAnswers, forward,
+  ];
 }
 
 /**
@@ -58,9 +73,11 @@ export function countTokenStages(stages: StageSet): Stage[] {
  * Other `/v1/*` paths: opaque, streamed straight through, still authenticated, limited (rpm and
  * concurrency), logged, metered and traced. The policy refuses before limits, so a refused path costs
  * the key nothing; ownership checks after limits, so probing ids is rate limited like any call.
+ * `backgroundRetrieve` sends a stored response's calls to the upstream that created it (after the
+ * ownership check, which must refuse before any upstream is called).
  */
 export function passthroughStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.ownership, stages.passthrough];
+  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.ownership, stages.backgroundRetrieve, stages.passthrough];
 }
 
 /** WebSocket upgrades under /v1 (Realtime): authenticated, policed and limited like any passthrough call; a session is in flight until it closes. */

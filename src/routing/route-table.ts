@@ -1,5 +1,5 @@
 import { modelGlob } from './globs.js';
-import type { Config, RouteTimeouts, UpstreamConfig } from '../config/schema.js';
+import type { ClientDisconnect, Config, RouteTimeouts, UpstreamConfig } from '../config/schema.js';
 import type { RouteTarget } from '../pipeline/context.js';
 
 export type ApiName = UpstreamConfig['api'];
@@ -10,6 +10,7 @@ interface CompiledRoute {
   readonly api: ApiName;
   readonly targets: readonly { upstream: string; model: string | undefined }[];
   readonly timeouts: RouteTimeouts | undefined;
+  readonly onClientDisconnect: ClientDisconnect | undefined;
 }
 
 /** Why a model has no plan: no route (of any API) matches it, or only routes of another API, or no upstream speaks the request's API. */
@@ -36,6 +37,7 @@ export class RouteTable {
       api: apis.get(route.targets[0]!.upstream) ?? 'openai',
       targets: route.targets.map((target) => ({ upstream: target.upstream, model: target.model })),
       timeouts: route.timeouts,
+      onClientDisconnect: route.onClientDisconnect,
     }));
   }
 
@@ -52,7 +54,7 @@ export class RouteTable {
         other ??= route.api;
         continue;
       }
-      return route.targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model, timeouts: route.timeouts }));
+      return route.targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model, timeouts: route.timeouts, onClientDisconnect: route.onClientDisconnect }));
     }
     return other === undefined ? { reason: 'no_route' } : { reason: 'other_api', api: other };
   }

@@ -44,6 +44,24 @@ export function answerJson(ctx: RequestContext, status: number, body: unknown, h
   if (!ctx.res.destroyed) ctx.res.end(text);
 }
 
+/** A stored answer replayed whole (a repeat under its Idempotency-Key): its status, content type and body, stamped like every answer. */
+export function answerStored(ctx: RequestContext, status: number, contentType: string | undefined, body: Buffer): void {
+  const headers: OutgoingHttpHeaders = { 'content-length': body.length };
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  commitHead(ctx, status, headers);
+  if (!ctx.res.destroyed) ctx.res.end(body);
+}
+
+/**
+ * A detached call's 202 to its client. The call goes on without it (its answer goes to a sink), so
+ * the reply starts over: the status and commit point from here on are the call's own.
+ */
+export function answerAccepted(ctx: RequestContext, body: unknown, headers: OutgoingHttpHeaders): void {
+  answerJson(ctx, 202, body, headers);
+  ctx.reply.status = 0;
+  ctx.reply.committed = false;
+}
+
 /** An upstream's error answer passed on whole (its status, headers and body), classified. */
 export function passUpstreamError(ctx: RequestContext, errorClass: ErrorClass, status: number, headers: OutgoingHttpHeaders, body: Buffer): void {
   ctx.reply.errorClass = errorClass;

@@ -25,6 +25,17 @@ export interface AnswerReader {
   rewrite(ctx: RequestContext, status: number, body: Buffer): Promise<Buffer>;
 }
 
+/** Two readers as one: each reads (and may rewrite) the answers it asks for, in order. */
+export function bothReaders(first: AnswerReader, second: AnswerReader): AnswerReader {
+  return {
+    reads: (ctx) => first.reads(ctx) || second.reads(ctx),
+    async rewrite(ctx, status, body) {
+      const once = first.reads(ctx) ? await first.rewrite(ctx, status, body) : body;
+      return second.reads(ctx) ? second.rewrite(ctx, status, once) : once;
+    },
+  };
+}
+
 interface InFlight {
   readonly ctx: RequestContext;
   readonly reads: boolean;
@@ -85,6 +96,10 @@ export class Passthrough {
   /** A pipeline stage streaming the request through; resolves when the answer has ended. */
   stage() {
     return (ctx: RequestContext, _next: Next): Promise<void> => this.forward(ctx);
+  }
+
+  get upstreamName(): string {
+    return this.upstream.name;
   }
 
   private forward(ctx: RequestContext): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Recorder } from '../observe/recorder.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
 import { costUsd, type PriceTable } from './pricing.js';
+import type { TokenUsage } from './types.js';
 import { usageTap } from './usage-tap.js';
 
 /**
@@ -30,15 +31,23 @@ let estimator: Promise<typeof import('./estimate.js')> | undefined;
 
 async function settleUsage(ctx: RequestContext, prices: PriceTable, recorder: Pick<Recorder, 'unpricedCall'>): Promise<void> {
   const { reply, request, operation, answer } = ctx;
-  if (request === undefined || operation === undefined || !reply.committed) return;
+  if (request === undefined || operation === undefined || !reply.committed || ctx.usageElsewhere) return;
   if (reply.status < 200 || reply.status >= 300) return;
-  if (answer.usage !== undefined) ctx.usage = answer.usage;
-  else {
+  let usage = answer.usage;
+  if (usage === undefined) {
     estimator ??= import('./estimate.js');
-    ctx.usage = (await estimator).estimateUsage(operation, request.json, answer.text, answer.promptUsage);
+    usage = (await estimator).estimateUsage(operation, request.json, answer.text, answer.promptUsage);
   }
-  const asked = ctx.upstream.model ?? request.model;
-  const price = prices.lookup(answer.model ?? asked) ?? prices.lookup(asked);
+  priceUsage(ctx, usage, ctx.upstream.model ?? request.model, prices, recorder);
+}
+
+/**
+ * The request's final usage and its cost at the answer's model (else the model asked), or a count of
+ * the unpriced call. Also for a background response's usage first seen on a retrieve.
+ */
+export function priceUsage(ctx: RequestContext, usage: TokenUsage, asked: string, prices: PriceTable, recorder: Pick<Recorder, 'unpricedCall'>): void {
+  ctx.usage = usage;
+  const price = prices.lookup(ctx.answer.model ?? asked) ?? prices.lookup(asked);
   if (price === undefined) recorder.unpricedCall(asked);
-  ctx.costUsd = price === undefined ? undefined : costUsd(ctx.usage, price);
+  ctx.costUsd = price === undefined ? undefined : costUsd(usage, price);
 }
