@@ -1,6 +1,6 @@
 import type { ErrorClass } from '../errors/classes.js';
 import type { CircuitState } from '../resilience/breakers.js';
-import type { RequestContext } from '../pipeline/context.js';
+import type { CacheResult, PolicyAction, RequestContext } from '../pipeline/context.js';
 
 /** One upstream attempt under way: its client span and timings live behind this handle. */
 export interface AttemptHandle {
@@ -37,4 +37,10 @@ export interface Recorder {
   /** A call was served that could not be priced: `model` is the one asked of the upstream. */
   unpricedCall(model: string): void;
   stateStoreUp(up: boolean): void;
+  /** The route's strategy chose `upstream` to try first (fallbacks are counted as fallbacks). */
+  routeSelected(route: string, upstream: string): void;
+  /** A key or route policy acted on a request. */
+  policyApplied(route: string, action: PolicyAction): void;
+  /** The response cache answered a call of a caching route; a hit names the stored answer's model (`ctx.cache` holds its cost). */
+  cacheAnswered(ctx: RequestContext, result: CacheResult, model: string | undefined): void;
 }

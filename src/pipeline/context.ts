@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../observe/logger.js';
 import type { WireApi } from '../api/wire-api.js';
-import type { KeyLimits, RouteTimeouts } from '../config/schema.js';
+import type { KeyLimits, RouteCacheConfig, RoutePolicyConfig, RouteStrategy, RouteTimeouts } from '../config/schema.js';
 import type { ErrorClass } from '../errors/classes.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 import type { ResponseTap } from './taps.js';
@@ -33,6 +33,30 @@ export interface RouteTarget {
   readonly upstream: string;
   readonly model: string;
   readonly timeouts?: RouteTimeouts | undefined;
+  /** Share of first choices under `strategy: weighted` (default 1). */
+  readonly weight?: number | undefined;
+}
+
+/** The route a request matched, compiled once at start: how its target is chosen, its policy and its cache. */
+export interface MatchedRoute {
+  /** The route's `match` glob (`*` for the one implicit route when none are configured): its name in metrics. */
+  readonly label: string;
+  readonly strategy: RouteStrategy;
+  readonly affinity: 'none' | 'run';
+  readonly policy: RoutePolicyConfig | undefined;
+  readonly cache: RouteCacheConfig | undefined;
+}
+
+/** What a policy did to a request (`breakwater_policy_actions_total{action}`, the access line). */
+export type PolicyAction = 'clamped' | 'rejected' | 'defaulted' | 'overridden' | 'model_denied';
+
+/** How the response cache answered: `hit` (replayed), `miss` (asked upstream; `refresh` too) or `bypass`. */
+export type CacheResult = 'hit' | 'miss' | 'bypass';
+
+export interface CacheState {
+  readonly result: CacheResult;
+  /** A hit: what the stored answer cost when it was made. */
+  readonly savedUsd: number | undefined;
 }
 
 export type StreamOutcome = 'completed' | 'upstream_truncated' | 'idle_timeout' | 'client_cancelled' | 'upstream_error';
@@ -119,12 +143,26 @@ export interface RequestContext {
   readonly upgrade: Upgrade | undefined;
   /** Writer: auth. */
   principal: Principal;
-  /** Raw body, forwarded byte for byte unless a feature must change it. Writer: validate. */
+  /**
+   * Raw body, forwarded byte for byte unless a feature must change it. Writer: validate; the policy
+   * stage replaces it only when a route policy changes a field.
+   */
   body: Buffer;
-  /** Writer: validate (understood endpoints only). */
+  /** Writer: validate (understood endpoints only); the policy stage re-parses it from a body it rewrote, so it stays true. */
   request: ParsedRequest | undefined;
-  /** Ordered targets; later ones are fallbacks. Writer: route. */
+  /** The route the model matched (understood endpoints only). Writer: route. */
+  route: MatchedRoute | undefined;
+  /**
+   * Ordered targets; later ones are fallbacks. Writer: routing: the route stage lists the route's
+   * targets, the balance stage (just before forward) puts the one it chooses first.
+   */
   plan: readonly RouteTarget[];
+  /** The agent run this call belongs to. Writer: runs stage (to come; today a stand-in reads `x-breakwater-run-id`). */
+  runId: string | undefined;
+  /** What route and key policies did to this request, in order. Writer: policy. */
+  readonly policyActions: PolicyAction[];
+  /** How the response cache answered; undefined when the route has no cache. Writer: cache. */
+  cache: CacheState | undefined;
   /** The gateway asks the upstream for a stream's usage the client did not ask for (and hides it again). Writer: usage. */
   askUsage: boolean;
   /**

@@ -6,7 +6,7 @@ import { ANONYMOUS } from '../auth/key-store.js';
 import { ClientClosed } from '../errors/client-closed.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 import type {
-  AnswerFacts, ParsedRequest, Principal, ReplyState, RequestContext, RouteTarget, StreamState, Upgrade, UpstreamState, WaitTimes,
+  AnswerFacts, CacheState, MatchedRoute, ParsedRequest, PolicyAction, Principal, ReplyState, RequestContext, RouteTarget, StreamState, Upgrade, UpstreamState, WaitTimes,
 } from './context.js';
 import type { ResponseTap } from './taps.js';
 
@@ -40,7 +40,11 @@ class Context implements RequestContext {
   principal: Principal = ANONYMOUS;
   body: Buffer = EMPTY;
   request: ParsedRequest | undefined = undefined;
+  route: MatchedRoute | undefined = undefined;
   plan: readonly RouteTarget[] = [];
+  runId: string | undefined = undefined;
+  readonly policyActions: PolicyAction[] = [];
+  cache: CacheState | undefined = undefined;
   askUsage = false;
   onClientDisconnect: 'cancel' | 'finish' = 'cancel';
   readonly taps: ResponseTap[] = [];

@@ -12,6 +12,14 @@ export interface StageSet {
   readonly limits: Stage;
   readonly usage: Stage;
   readonly route: Stage;
+  /** `keys[].allowedModels`, then the route's caps, defaults and overrides. */
+  readonly policy: Stage;
+  /** Resolves the call's run (`ctx.runId`); today a stand-in reading `x-breakwater-run-id`. */
+  readonly runs: Stage;
+  /** The exact response cache of routes that turn it on: a hit answers without `next()`. */
+  readonly cache: Stage;
+  /** Chooses the target tried first (strategy, run affinity); the others stay fallbacks. */
+  readonly balance: Stage;
   readonly forward: Stage;
   readonly passthrough: Stage;
   readonly websocket: Stage;
@@ -25,18 +33,25 @@ export interface StageSet {
 
 /**
  * THE ordered list. A request is parsed, authenticated, routed and limited once, then forwarded
- * (one or more attempts). `route` comes before `limits`: an unroutable model or an unpriced target
- * is refused before it costs the key anything, and the budget reservation prices the routed target.
- * `usage` sits inside `limits` so that usage and cost are final before limits settle on the way
- * out; `observe` is first so it sees every outcome and finalizes once. `storedAnswers` sits right
- * around `forward`, so a stored answer's owner is recorded as soon as the answer ends, before
- * anything else on the way out.
+ * (one or more attempts).
+ * - `route` comes before `limits`: an unroutable model or an unpriced target is refused before it
+ *   costs the key anything, and the budget reservation prices the route's target.
+ * - `policy` right after `route` (the route carries its policy): a refused model or `max_tokens`
+ *   costs nothing, and limits reserve the clamped `max_tokens` of the rewritten body.
+ * - `cache` inside `limits`: a hit counts as one request (rpm, a concurrency slot for its replay),
+ *   and, since it never reaches `usage`, its reserved tokens and spend are all given back. It sits
+ *   outside `usage`, so on a miss the answer's cost is final when the cache stores it.
+ * - `usage` sits inside `limits` so that usage and cost are final before limits settle on the way
+ *   out; `observe` is first so it sees every outcome and finalizes once.
+ * - `storedAnswers` sits right around `forward`, so a stored answer's owner is recorded as soon as
+ *   the answer ends, before anything else on the way out.
+ * - `balance` is last before `forward`: the target is chosen when the call is really sent (a cached
+ *   or refused call chooses none), on in-flight counts as fresh as they get.
  */
 export function llmStages(stages: StageSet): Stage[] {
-  const { observe, auth, validate, route, unpriced, limits, usage, storedAnswers, forward } = stages;
-  return unpriced === undefined
-    ? [observe, auth, validate, route, limits, usage, storedAnswers, forward]
-    : [observe, auth, validate, route, unpriced, limits, usage, storedAnswers, forward];
+  const { observe, auth, validate, route, policy, unpriced, runs, limits, cache, usage, storedAnswers, balance, forward } = stages;
+  const refusals = unpriced === undefined ? [policy] : [policy, unpriced];
+  return [observe, auth, validate, route, ...refusals, runs, limits, cache, usage, storedAnswers, balance, forward];
 }
 
 /**
