@@ -5,7 +5,7 @@ import type { DashboardJson } from './dashboard-json.ts';
 export const breakwaterOverview = {
   "uid": "breakwater-overview",
   "title": "Breakwater / Overview",
-  "description": "LLM gateway health: traffic, errors, latency, tokens and cost, resilience, limits and streams.",
+  "description": "LLM gateway health: traffic, errors, latency, tokens and cost, resilience, limits and streams, routing and cache.",
   "tags": [
     "breakwater",
     "llm",
@@ -2006,7 +2006,7 @@ export const breakwaterOverview = {
     {
       "id": 30,
       "type": "row",
-      "title": "Process",
+      "title": "Routing and cache",
       "collapsed": false,
       "gridPos": {
         "x": 0,
@@ -2019,6 +2019,440 @@ export const breakwaterOverview = {
     {
       "id": 31,
       "type": "timeseries",
+      "title": "Route selections per second by upstream",
+      "description": "Calls sent, by the upstream their route's strategy chose to try first (weighted, least-inflight, run affinity). Fallbacks are not in here: see Fallbacks per second.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 0,
+        "y": 81,
+        "w": 8,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 30,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "normal",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (route, upstream) (rate(breakwater_route_selections_total{job=~\"$job\", upstream=~\"$upstream\"}[$__rate_interval]))",
+          "legendFormat": "{{route}} → {{upstream}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 32,
+      "type": "timeseries",
+      "title": "Policy actions per second",
+      "description": "What key and route policies did to calls: clamped or rejected max tokens, defaulted or overridden body fields, models a key may not call (model_denied).",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 8,
+        "y": 81,
+        "w": 8,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 30,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "normal",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (route, action) (rate(breakwater_policy_actions_total{job=~\"$job\"}[$__rate_interval]))",
+          "legendFormat": "{{route}} {{action}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 33,
+      "type": "timeseries",
+      "title": "Cache hit ratio by route",
+      "description": "Share of calls to caching routes answered from the response cache (hits over hits, misses and bypasses).",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 16,
+        "y": 81,
+        "w": 8,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percentunit",
+          "min": 0,
+          "max": 1,
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 10,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "none",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (route) (rate(breakwater_cache_requests_total{job=~\"$job\", result=\"hit\"}[$__rate_interval])) / sum by (route) (rate(breakwater_cache_requests_total{job=~\"$job\"}[$__rate_interval]))",
+          "legendFormat": "{{route}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 34,
+      "type": "stat",
+      "title": "Saved by the cache in time range",
+      "description": "What the cache hits of the selected time range would have cost: each replayed answer at the cost it had when it was made.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 0,
+        "y": 89,
+        "w": 6,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "currencyUSD",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {}
+        },
+        "overrides": []
+      },
+      "options": {
+        "reduceOptions": {
+          "calcs": [
+            "lastNotNull"
+          ],
+          "fields": "",
+          "values": false
+        },
+        "colorMode": "value",
+        "graphMode": "area",
+        "textMode": "auto"
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum(increase(breakwater_cache_saved_usd_total{job=~\"$job\", key=~\"$key\", model=~\"$model\"}[$__range]))",
+          "legendFormat": "USD",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 35,
+      "type": "timeseries",
+      "title": "Cache savings per hour by key",
+      "description": "USD per hour the cache hits saved, by gateway key.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 6,
+        "y": 89,
+        "w": 9,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "currencyUSD",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 30,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "normal",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (key) (rate(breakwater_cache_saved_usd_total{job=~\"$job\", key=~\"$key\", model=~\"$model\"}[$__rate_interval])) * 3600",
+          "legendFormat": "{{key}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 36,
+      "type": "timeseries",
+      "title": "Cache answers per second",
+      "description": "Calls to caching routes by how the cache answered: hit (replayed), miss (asked the upstream, refresh included) or bypass (x-breakwater-cache: bypass).",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 15,
+        "y": 89,
+        "w": 9,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 30,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "normal",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (result) (rate(breakwater_cache_requests_total{job=~\"$job\"}[$__rate_interval]))",
+          "legendFormat": "{{result}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 37,
+      "type": "row",
+      "title": "Process",
+      "collapsed": false,
+      "gridPos": {
+        "x": 0,
+        "y": 97,
+        "w": 24,
+        "h": 1
+      },
+      "panels": []
+    },
+    {
+      "id": 38,
+      "type": "timeseries",
       "title": "CPU per replica",
       "description": "CPU used by each gateway process (1 = one full core).",
       "datasource": {
@@ -2027,7 +2461,7 @@ export const breakwaterOverview = {
       },
       "gridPos": {
         "x": 0,
-        "y": 81,
+        "y": 98,
         "w": 6,
         "h": 8
       },
@@ -2089,7 +2523,7 @@ export const breakwaterOverview = {
       ]
     },
     {
-      "id": 32,
+      "id": 39,
       "type": "timeseries",
       "title": "Memory per replica",
       "description": "Resident memory of each gateway process.",
@@ -2099,7 +2533,7 @@ export const breakwaterOverview = {
       },
       "gridPos": {
         "x": 6,
-        "y": 81,
+        "y": 98,
         "w": 6,
         "h": 8
       },
@@ -2161,7 +2595,7 @@ export const breakwaterOverview = {
       ]
     },
     {
-      "id": 33,
+      "id": 40,
       "type": "timeseries",
       "title": "Event loop lag",
       "description": "How late Node's event loop runs; above a few ms it adds directly to gateway overhead.",
@@ -2171,7 +2605,7 @@ export const breakwaterOverview = {
       },
       "gridPos": {
         "x": 12,
-        "y": 81,
+        "y": 98,
         "w": 6,
         "h": 8
       },
@@ -2233,7 +2667,7 @@ export const breakwaterOverview = {
       ]
     },
     {
-      "id": 34,
+      "id": 41,
       "type": "stat",
       "title": "Shared state store",
       "description": "Whether every replica reaches its shared state (Redis); always yes with in-process state.",
@@ -2243,7 +2677,7 @@ export const breakwaterOverview = {
       },
       "gridPos": {
         "x": 18,
-        "y": 81,
+        "y": 98,
         "w": 6,
         "h": 8
       },

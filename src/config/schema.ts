@@ -79,7 +79,7 @@ const routeSchema = z.strictObject({
   timeouts: routeTimeoutsSchema.optional().describe('Timeouts of this route, over its targets\' own (e.g. longer for a reasoning model).'),
   targets: z.array(targetSchema).min(1).describe('Targets in order of preference; the ones not chosen first are fallbacks.'),
   strategy: z.enum(['fallback', 'weighted', 'least-inflight']).default('fallback').describe('Which target a call tries first. `fallback`: the first, always. `weighted`: by `targets[].weight`. `least-inflight`: the one with the fewest calls in flight from this replica. weighted and least-inflight steer new calls away from a target whose circuit is open or whose upstream said its rate limit is used up. See docs/routing.md.'),
-  affinity: z.enum(['none', 'run']).default('none').describe('`run`: the calls of one agent run (its run id) stay on the target the run started on while that target is healthy, so the provider\'s prompt cache stays warm.'),
+  affinity: z.enum(['none', 'run']).default('none').describe('`run`: the calls of one agent run (its run id) stay on the upstream that served the run\'s last call while it is healthy, so the provider\'s prompt cache stays warm; only a run\'s first call is chosen by the strategy.'),
   policy: routePolicySchema.optional().describe('Caps, defaults and overrides on the bodies of this route\'s calls; the body is rewritten only when one applies.'),
   cache: routeCacheSchema.optional().describe('Exact response cache for this route (off when absent): a repeat of a call (same key, same route, same body) is answered from the stored answer. See docs/routing.md.'),
 });
@@ -150,7 +150,7 @@ export const configSchema = z
     keys: z.array(keySchema).default([]).describe('Gateway keys; none: open passthrough.'),
     cache: z
       .strictObject({
-        maxBytes: positiveInt.default(64 * 1024 * 1024).describe('In-process state: the most bytes all stored answers take together (the least recently used go first). With Redis, its own maxmemory policy bounds them.'),
+        maxBytes: positiveInt.default(64 * 1024 * 1024).describe('In-process state: the most memory all stored answers take together (strings, two bytes a character; the least recently used go first). With Redis, its own maxmemory policy bounds them.'),
       })
       .prefault({})
       .describe('The response cache, turned on per route (`routes[].cache`).'),

@@ -71,6 +71,10 @@ describe('Grafana dashboards', () => {
       'breakwater_stream_outcomes_total',
       'breakwater_inflight_requests',
       'breakwater_budget_spent_usd',
+      'sum by (route, upstream) (rate(breakwater_route_selections_total',
+      'breakwater_policy_actions_total',
+      'result="hit"',
+      'breakwater_cache_saved_usd_total',
     ]) {
       expect(exprs, needle).toContain(needle);
     }
