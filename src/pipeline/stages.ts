@@ -45,13 +45,13 @@ export interface StageSet {
  *   out; `observe` is first so it sees every outcome and finalizes once.
  * - `storedAnswers` sits right around `forward`, so a stored answer's owner is recorded as soon as
  *   the answer ends, before anything else on the way out.
- * - `balance` is last before `forward`: the target is chosen when the call is really sent (a cached
- *   or refused call chooses none), on in-flight counts as fresh as they get.
+ * - `balance` comes just before them: the target is chosen when the call is about to be sent (a
+ *   cached or refused call chooses none), on in-flight counts as fresh as they get.
  */
 export function llmStages(stages: StageSet): Stage[] {
   const { observe, auth, validate, route, policy, unpriced, runs, limits, cache, usage, storedAnswers, balance, forward } = stages;
   const refusals = unpriced === undefined ? [policy] : [policy, unpriced];
-  return [observe, auth, validate, route, ...refusals, runs, limits, cache, usage, storedAnswers, balance, forward];
+  return [observe, auth, validate, route, ...refusals, runs, limits, cache, usage, balance, storedAnswers, forward];
 }
 
 /**

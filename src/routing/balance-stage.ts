@@ -13,10 +13,11 @@ export interface BalanceDeps {
 
 /**
  * Chooses the target a call tries first (the route's strategy, its run's pin) and keeps the others
- * as fallbacks. It runs last before forward, when the call is really about to be sent: a cached or
- * refused call chooses nothing, and in-flight counts are as fresh as they can be. A run pinned by
- * `affinity: run` is pinned to the upstream that served it. The pin is an optimisation: when shared
- * state cannot answer, the call is routed as if it had none.
+ * as fallbacks. It runs just before forward, when the call is about to be sent: a cached or refused
+ * call chooses nothing, and in-flight counts are as fresh as they can be. Under `affinity: run` the
+ * run is pinned to the upstream that served this call (where its prompt is now warm). The pin is an
+ * optimisation: when shared state cannot answer, the call is routed as if it had none (logged at
+ * debug; the state store logs its own outage once).
  */
 export function balanceStage(deps: BalanceDeps) {
   const random = deps.random ?? Math.random;
