@@ -5,7 +5,7 @@ import type { DashboardJson } from './dashboard-json.ts';
 export const breakwaterOverview = {
   "uid": "breakwater-overview",
   "title": "Breakwater / Overview",
-  "description": "LLM gateway health: traffic, errors, latency, tokens and cost, resilience, limits and streams.",
+  "description": "LLM gateway health: traffic, errors, latency, tokens and cost, resilience, limits and streams, routing and cache.",
   "tags": [
     "breakwater",
     "llm",
@@ -2683,7 +2683,7 @@ export const breakwaterOverview = {
     {
       "id": 40,
       "type": "row",
-      "title": "Process",
+      "title": "Routing and cache",
       "collapsed": false,
       "gridPos": {
         "x": 0,
@@ -2696,6 +2696,440 @@ export const breakwaterOverview = {
     {
       "id": 41,
       "type": "timeseries",
+      "title": "Route selections per second by upstream",
+      "description": "Calls sent, by the upstream their route's strategy chose to try first (weighted, least-inflight, run affinity). Fallbacks are not in here: see Fallbacks per second.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 0,
+        "y": 103,
+        "w": 8,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 30,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "normal",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (route, upstream) (rate(breakwater_route_selections_total{job=~\"$job\", upstream=~\"$upstream\"}[$__rate_interval]))",
+          "legendFormat": "{{route}} → {{upstream}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 42,
+      "type": "timeseries",
+      "title": "Policy actions per second",
+      "description": "What key and route policies did to calls: clamped or rejected max tokens, defaulted or overridden body fields, models a key may not call (model_denied).",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 8,
+        "y": 103,
+        "w": 8,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 30,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "normal",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (route, action) (rate(breakwater_policy_actions_total{job=~\"$job\"}[$__rate_interval]))",
+          "legendFormat": "{{route}} {{action}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 43,
+      "type": "timeseries",
+      "title": "Cache hit ratio by route",
+      "description": "Share of calls to caching routes answered from the response cache (hits over hits, misses and bypasses).",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 16,
+        "y": 103,
+        "w": 8,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percentunit",
+          "min": 0,
+          "max": 1,
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 10,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "none",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (route) (rate(breakwater_cache_requests_total{job=~\"$job\", result=\"hit\"}[$__rate_interval])) / sum by (route) (rate(breakwater_cache_requests_total{job=~\"$job\"}[$__rate_interval]))",
+          "legendFormat": "{{route}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 44,
+      "type": "stat",
+      "title": "Saved by the cache in time range",
+      "description": "What the cache hits of the selected time range would have cost: each replayed answer at the cost it had when it was made.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 0,
+        "y": 111,
+        "w": 6,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "currencyUSD",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {}
+        },
+        "overrides": []
+      },
+      "options": {
+        "reduceOptions": {
+          "calcs": [
+            "lastNotNull"
+          ],
+          "fields": "",
+          "values": false
+        },
+        "colorMode": "value",
+        "graphMode": "area",
+        "textMode": "auto"
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum(increase(breakwater_cache_saved_usd_total{job=~\"$job\", key=~\"$key\", model=~\"$model\"}[$__range]))",
+          "legendFormat": "USD",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 45,
+      "type": "timeseries",
+      "title": "Cache savings per hour by key",
+      "description": "USD per hour the cache hits saved, by gateway key.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 6,
+        "y": 111,
+        "w": 9,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "currencyUSD",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 30,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "normal",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (key) (rate(breakwater_cache_saved_usd_total{job=~\"$job\", key=~\"$key\", model=~\"$model\"}[$__rate_interval])) * 3600",
+          "legendFormat": "{{key}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 46,
+      "type": "timeseries",
+      "title": "Cache answers per second",
+      "description": "Calls to caching routes by how the cache answered: hit (replayed), miss (asked the upstream, refresh included) or bypass (x-breakwater-cache: bypass).",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "gridPos": {
+        "x": 15,
+        "y": 111,
+        "w": 9,
+        "h": 8
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": 30,
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": {
+              "mode": "normal",
+              "group": "A"
+            }
+          }
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "table",
+          "placement": "right",
+          "calcs": [
+            "mean",
+            "max"
+          ]
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "expr": "sum by (result) (rate(breakwater_cache_requests_total{job=~\"$job\"}[$__rate_interval]))",
+          "legendFormat": "{{result}}",
+          "range": true
+        }
+      ]
+    },
+    {
+      "id": 47,
+      "type": "row",
+      "title": "Process",
+      "collapsed": false,
+      "gridPos": {
+        "x": 0,
+        "y": 119,
+        "w": 24,
+        "h": 1
+      },
+      "panels": []
+    },
+    {
+      "id": 48,
+      "type": "timeseries",
       "title": "CPU per replica",
       "description": "CPU used by each gateway process (1 = one full core).",
       "datasource": {
@@ -2704,7 +3138,7 @@ export const breakwaterOverview = {
       },
       "gridPos": {
         "x": 0,
-        "y": 103,
+        "y": 120,
         "w": 6,
         "h": 8
       },
@@ -2766,7 +3200,7 @@ export const breakwaterOverview = {
       ]
     },
     {
-      "id": 42,
+      "id": 49,
       "type": "timeseries",
       "title": "Memory per replica",
       "description": "Resident memory of each gateway process.",
@@ -2776,7 +3210,7 @@ export const breakwaterOverview = {
       },
       "gridPos": {
         "x": 6,
-        "y": 103,
+        "y": 120,
         "w": 6,
         "h": 8
       },
@@ -2838,7 +3272,7 @@ export const breakwaterOverview = {
       ]
     },
     {
-      "id": 43,
+      "id": 50,
       "type": "timeseries",
       "title": "Event loop lag",
       "description": "How late Node's event loop runs; above a few ms it adds directly to gateway overhead.",
@@ -2848,7 +3282,7 @@ export const breakwaterOverview = {
       },
       "gridPos": {
         "x": 12,
-        "y": 103,
+        "y": 120,
         "w": 6,
         "h": 8
       },
@@ -2910,7 +3344,7 @@ export const breakwaterOverview = {
       ]
     },
     {
-      "id": 44,
+      "id": 51,
       "type": "stat",
       "title": "Shared state store",
       "description": "Whether every replica reaches its shared state (Redis); always yes with in-process state.",
@@ -2920,7 +3354,7 @@ export const breakwaterOverview = {
       },
       "gridPos": {
         "x": 18,
-        "y": 103,
+        "y": 120,
         "w": 6,
         "h": 8
       },

@@ -316,6 +316,17 @@ export function buildOverview(): DashboardJson {
       ],
     },
     {
+      title: 'Routing and cache',
+      panels: [
+        { stack: true, title: 'Route selections per second by upstream', unit: 'reqps', description: "Calls sent, by the upstream their route's strategy chose to try first (weighted, least-inflight, run affinity). Fallbacks are not in here: see Fallbacks per second.", queries: [q(`sum by (route, upstream) (rate(breakwater_route_selections_total{${U}}${RATE}))`, '{{route}} → {{upstream}}')] },
+        { stack: true, title: 'Policy actions per second', unit: 'reqps', description: 'What key and route policies did to calls: clamped or rejected max tokens, defaulted or overridden body fields, models a key may not call (model_denied).', queries: [q(`sum by (route, action) (rate(breakwater_policy_actions_total{${J}}${RATE}))`, '{{route}} {{action}}')] },
+        { title: 'Cache hit ratio by route', unit: 'percentunit', min: 0, max: 1, description: 'Share of calls to caching routes answered from the response cache (hits over hits, misses and bypasses).', queries: [q(`sum by (route) (rate(breakwater_cache_requests_total{${J}, result="hit"}${RATE})) / sum by (route) (rate(breakwater_cache_requests_total{${J}}${RATE}))`, '{{route}}')] },
+        { kind: 'stat', w: 6, h: 8, title: 'Saved by the cache in time range', unit: 'currencyUSD', description: 'What the cache hits of the selected time range would have cost: each replayed answer at the cost it had when it was made.', queries: [q(`sum(increase(breakwater_cache_saved_usd_total{${K}, model=~"$model"}[$__range]))`, 'USD')] },
+        { stack: true, w: 9, title: 'Cache savings per hour by key', unit: 'currencyUSD', description: 'USD per hour the cache hits saved, by gateway key.', queries: [q(`sum by (key) (rate(breakwater_cache_saved_usd_total{${K}, model=~"$model"}${RATE})) * 3600`, '{{key}}')] },
+        { stack: true, w: 9, title: 'Cache answers per second', unit: 'reqps', description: 'Calls to caching routes by how the cache answered: hit (replayed), miss (asked the upstream, refresh included) or bypass (x-breakwater-cache: bypass).', queries: [q(`sum by (result) (rate(breakwater_cache_requests_total{${J}}${RATE}))`, '{{result}}')] },
+      ],
+    },
+    {
       title: 'Process',
       panels: [
         { w: 6, title: 'CPU per replica', unit: 'percentunit', description: 'CPU used by each gateway process (1 = one full core).', queries: [q(`sum by (instance) (rate(process_cpu_seconds_total{${J}}${RATE}))`, '{{instance}}')] },
@@ -328,7 +339,7 @@ export function buildOverview(): DashboardJson {
   return dashboard(
     'breakwater-overview',
     'Breakwater / Overview',
-    'LLM gateway health: traffic, errors, latency, tokens and cost, resilience, limits and streams.',
+    'LLM gateway health: traffic, errors, latency, tokens and cost, resilience, limits and streams, routing and cache.',
     rows,
     'breakwater-upstream',
     'Breakwater / Upstream drill-down',

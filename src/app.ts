@@ -12,6 +12,8 @@ import { compose } from './pipeline/compose.js';
 import { countTokenStages, llmStages, ownStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
 import { Breakers } from './resilience/breakers.js';
 import { RetryBudget } from './resilience/retry-budget.js';
+import { balanceStage } from './routing/balance-stage.js';
+import { RunAffinity } from './routing/affinity.js';
 import { routeStage } from './routing/route-stage.js';
 import { RouteTable } from './routing/route-table.js';
 import { AdminRoutes, AdminServer } from './server/admin-server.js';
@@ -23,10 +25,15 @@ import { runStage } from './runs/run-stage.js';
 import { RunStore } from './runs/run-store.js';
 import { RunSweeper } from './runs/run-sweeper.js';
 import { modelsStage } from './server/models-endpoint.js';
+import { cacheStage } from './cache/cache-stage.js';
+import { ResponseCache } from './cache/response-cache.js';
+import { AllowedModels } from './policy/allowed-models.js';
+import { policyStage } from './policy/policy-stage.js';
 import { AttemptUnit } from './upstream/attempt.js';
 import { forwardStage } from './upstream/forward-stage.js';
 import { bothReaders, Passthrough } from './upstream/passthrough.js';
 import { UpstreamRegistry } from './upstream/pools.js';
+import { UpstreamLoad } from './upstream/upstream-load.js';
 import { SecretScrubber } from './upstream/secrets.js';
 import { WebSocketRelay } from './upstream/websocket.js';
 import { Ownership } from './tenancy/ownership.js';
@@ -74,6 +81,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const breakers = new Breakers(config.upstreams, (upstream, state) => telemetry.circuitChanged(upstream, state));
   const retryBudgets = new Map(config.upstreams.map((upstream) => [upstream.name, new RetryBudget(config.retry.budgetRatio)]));
   const routes = new RouteTable(config);
+  const load = new UpstreamLoad();
+  const allowedModels = new AllowedModels(config.keys);
   const websockets = new WebSocketRelay(upstreams.defaultUpstream, keys.enabled, scrubber);
   const limits = await createLimits(config, telemetry, logger, prices);
   const owners = new Ownership(limits.store);
@@ -106,8 +115,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     backgroundCreate: background.createStage(),
     backgroundRetrieve: background.retrieveStage(),
     route: routeStage(routes),
+    policy: policyStage({ allowed: allowedModels, recorder: telemetry }),
+    cache: cacheStage({ answers: new ResponseCache(limits.store.records('cache', { maxBytes: config.cache.maxBytes })), recorder: telemetry }),
+    balance: balanceStage({
+      signals: {
+        healthy: (upstream) => breakers.state(upstream) !== 'open' && !load.exhausted(upstream),
+        inflight: (upstream) => load.inflight(upstream),
+      },
+      affinity: new RunAffinity(limits.store),
+      recorder: telemetry,
+    }),
     forward: forwardStage({
-      attempts: new AttemptUnit({ upstreams, breakers, recorder: telemetry, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes }),
+      attempts: new AttemptUnit({ upstreams, breakers, recorder: telemetry, load, gatewayKeys: keys.enabled, maxSseEventBytes: config.server.maxSseEventBytes }),
       upstreams,
       retryBudgets,
       retry: config.retry,
@@ -120,7 +139,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ownership: ownership.stage(),
     storedAnswers: storedAnswersStage(owners, keys.enabled, logger),
   };
-  const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, keys.enabled, scrubber)]);
+  const runModels = compose([stages.observe, stages.auth, modelsStage(upstreams, routes, allowedModels, keys.enabled, scrubber)]);
 
   const unsetVariables = options.unsetVariables ?? [];
   const redisUnset = unsetVariables.find((unset) => unset.path === 'state.redisUrl');

@@ -9,6 +9,7 @@ import { anthropicToolHistory } from './anthropic-history.js';
 import { modelOf, numberOf, streamOf } from './request-fields.js';
 import type { StreamEndWatcher, WireApi } from './wire-api.js';
 
+const ANTHROPIC_MAX_TOKENS_FIELDS: readonly string[] = Object.freeze(['max_tokens']);
 const LEADING_TYPE_RE = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
 
 /**
@@ -50,6 +51,8 @@ export const ANTHROPIC: WireApi = {
       temperature: numberOf(json['temperature']),
     };
   },
+
+  maxTokensFields: () => ANTHROPIC_MAX_TOKENS_FIELDS,
 
   canAskUsage: () => false,
 

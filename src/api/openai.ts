@@ -15,6 +15,8 @@ const RESPONSES_TERMINAL: ReadonlyMap<string, 'completed' | 'failed'> = new Map(
   ['response.failed', 'failed'],
   ['error', 'failed'],
 ]);
+/** Chat's old and new names, and the Responses API's; parseRequest reads the same three. */
+const MAX_TOKENS_FIELDS: readonly string[] = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'];
 const LEADING_TYPE_RE = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
 const ERROR_PAYLOAD_RE = /^\s*\{\s*"error"\s*:/;
 
@@ -35,6 +37,8 @@ export const OPENAI: WireApi = {
       temperature: numberOf(json['temperature']),
     };
   },
+
+  maxTokensFields: () => MAX_TOKENS_FIELDS,
 
   canAskUsage: (operation) => operation === 'chat' || operation === 'text_completion',
 

@@ -27,6 +27,8 @@ export interface WireApi {
   readonly name: 'openai' | 'anthropic';
   /** The fields the gateway uses, validated; throws a GatewayError (400) for a body it cannot use. */
   parseRequest(operation: Operation, json: Record<string, unknown>): ParsedRequest;
+  /** The body fields that cap an answer's output tokens (what a route policy's `maxTokens` caps). */
+  maxTokensFields(operation: Operation): readonly string[];
   /** The gateway can ask this operation's stream for a usage report the client did not ask for. */
   canAskUsage(operation: Operation): boolean;
   answerReader(operation: Operation, options: { readonly hideAskedUsage: boolean }): AnswerReader;

@@ -59,6 +59,14 @@ describe('parseConfig', () => {
     expect(issues).toEqual(['routes.1.targets: mixes upstreams of the openai and anthropic APIs (oa: openai, an: anthropic); a route\'s targets must all speak one API, the gateway does not translate between them']);
   });
 
+  it('when a weighted route has only weight-0 targets, or a policy writes model or stream, then the path is named', () => {
+    const upstreams = [{ name: 'a', baseUrl: 'http://x/v1' }];
+    expect(issuesOf({ upstreams, routes: [{ match: '*', strategy: 'weighted', targets: [{ upstream: 'a', weight: 0 }] }] })).toContain('routes.0.targets: a weighted route needs a target with a weight above 0');
+    const issues = issuesOf({ upstreams, routes: [{ match: '*', targets: [{ upstream: 'a' }], policy: { defaults: { stream: true }, overrides: { model: 'x' } } }] });
+    expect(issues).toContain('routes.0.policy.defaults.stream: a policy cannot set "stream": the route and the stream are decided on it');
+    expect(issues).toContain('routes.0.policy.overrides.model: a policy cannot set "model": the route and the stream are decided on it');
+  });
+
   it('when a top-level key is unknown, then it is rejected', () => {
     expect(issuesOf({ serverr: {} }).join('\n')).toMatch(/serverr/);
   });

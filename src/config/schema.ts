@@ -49,6 +49,22 @@ const upstreamSchema = z.strictObject({
 const targetSchema = z.strictObject({
   upstream: z.string().describe('Name of an upstream.'),
   model: z.string().min(1).optional().describe('Model name sent to this upstream instead of the requested one.'),
+  weight: z.number().nonnegative().default(1).describe('Share of first choices under `strategy: weighted`, relative to the other targets (3 and 1: three calls in four); 0: only ever a fallback. Under least-inflight it breaks ties.'),
+});
+
+/** Body fields a route policy may not write: the route and the stream were decided on them already. */
+export const POLICY_FIXED_FIELDS: readonly string[] = ['model', 'stream'];
+
+const routePolicySchema = z.strictObject({
+  maxTokens: positiveInt.optional().describe('Most output tokens a call may ask for: caps the max-tokens fields the client sent (`max_tokens`, `max_completion_tokens`, `max_output_tokens`; Anthropic `max_tokens`). A field the client did not send is not added (use `defaults`).'),
+  maxTokensAction: z.enum(['clamp', 'reject']).default('clamp').describe('Over `maxTokens`: `clamp` lowers the field to it; `reject` refuses the call with 400 `max_tokens_over_limit`.'),
+  defaults: z.record(z.string(), z.unknown()).default({}).describe('Body fields set when the client did not send them, e.g. `{temperature: 0, seed: 7}` for repeatable runs. Not `model` or `stream`.'),
+  overrides: z.record(z.string(), z.unknown()).default({}).describe('Body fields set whatever the client sent. Not `model` or `stream`.'),
+});
+
+const routeCacheSchema = z.strictObject({
+  ttlSeconds: positiveInt.default(3_600).describe('How long a stored answer is replayed.'),
+  maxEntryBytes: positiveInt.default(1024 * 1024).describe('Largest answer stored; a larger one is served and not kept.'),
 });
 
 /** What a route may tighten or loosen of its targets' timeouts (connectMs belongs to the upstream's pool). */
@@ -62,11 +78,15 @@ const routeTimeoutsSchema = z.strictObject({
 const routeSchema = z.strictObject({
   match: z.string().min(1).describe('Glob on the requested model (`*` any run, `?` one character).'),
   timeouts: routeTimeoutsSchema.optional().describe('Timeouts of this route, over its targets\' own (e.g. longer for a reasoning model).'),
-  targets: z.array(targetSchema).min(1).describe('Ordered targets; later ones are fallbacks.'),
+  targets: z.array(targetSchema).min(1).describe('Targets in order of preference; the ones not chosen first are fallbacks.'),
   onClientDisconnect: z
     .enum(['cancel', 'finish'])
     .optional()
     .describe('When the client goes away mid-call: `cancel` aborts the upstream call (tokens delivered so far are accounted, estimated when no usage came); `finish` reads the answer to its end without the client, accounts the provider\'s exact usage and keeps it under the Idempotency-Key. Absent: `finish` for a call with an Idempotency-Key, `cancel` without.'),
+  strategy: z.enum(['fallback', 'weighted', 'least-inflight']).default('fallback').describe('Which target a call tries first. `fallback`: the first, always. `weighted`: by `targets[].weight`. `least-inflight`: the one with the fewest calls in flight from this replica. weighted and least-inflight steer new calls away from a target whose circuit is open or whose upstream said its rate limit is used up. See docs/routing.md.'),
+  affinity: z.enum(['none', 'run']).default('none').describe('`run`: the calls of one agent run (its run id) stay on the upstream that served the run\'s last call while it is healthy, so the provider\'s prompt cache stays warm; only a run\'s first call is chosen by the strategy.'),
+  policy: routePolicySchema.optional().describe('Caps, defaults and overrides on the bodies of this route\'s calls; the body is rewritten only when one applies.'),
+  cache: routeCacheSchema.optional().describe('Exact response cache for this route (off when absent): a repeat of a call (same key, same route, same body) is answered from the stored answer. See docs/routing.md.'),
 });
 
 const limitsSchema = z.strictObject({
@@ -97,6 +117,7 @@ const keySchema = z.strictObject({
     .union([z.enum(['allow', 'deny']), z.array(z.string().min(1)).min(1)])
     .default('allow')
     .describe('Other /v1/* paths (files, batches...) this key may call: `allow`, `deny`, or globs on the path below /v1 (`*` within one segment, `**` any depth: `files/**` is /v1/files and all below it). Refused: 403 passthrough_denied. GET /v1/models is always allowed.'),
+  allowedModels: z.array(z.string().min(1)).min(1).optional().describe('Globs on the model the client asks for (`*` any run, `?` one character) that this key may call; any other model is 403 `model_not_allowed`, and GET /v1/models lists only these. Absent: every model.'),
 });
 
 const modelPriceSchema = z.strictObject({
@@ -146,6 +167,12 @@ export const configSchema = z
       .prefault({})
       .describe('Retries before the commit point.'),
     keys: z.array(keySchema).default([]).describe('Gateway keys; none: open passthrough.'),
+    cache: z
+      .strictObject({
+        maxBytes: positiveInt.default(64 * 1024 * 1024).describe('In-process state: the most memory all stored answers take together (strings, two bytes a character; the least recently used go first). With Redis, its own maxmemory policy bounds them.'),
+      })
+      .prefault({})
+      .describe('The response cache, turned on per route (`routes[].cache`).'),
     admin: z
       .strictObject({
         keyHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex>; print one with `breakwater hash-key`').optional().describe("sha256 of the admin key: the gateway's own endpoints (/breakwater/*) and the console, with every key's data. Never a model caller."),
@@ -241,6 +268,16 @@ export const configSchema = z
       if (spoken.length > 1) {
         ctx.addIssue({ code: 'custom', path: ['routes', routeIndex, 'targets'], message: `mixes upstreams of the ${spoken.join(' and ')} APIs (${route.targets.map((t) => `${t.upstream}: ${apis.get(t.upstream)}`).join(', ')}); a route's targets must all speak one API, the gateway does not translate between them` });
       }
+      if (route.strategy === 'weighted' && route.targets.every((target) => target.weight === 0)) {
+        ctx.addIssue({ code: 'custom', path: ['routes', routeIndex, 'targets'], message: 'a weighted route needs a target with a weight above 0' });
+      }
+      for (const part of ['defaults', 'overrides'] as const) {
+        for (const field of POLICY_FIXED_FIELDS) {
+          if (route.policy !== undefined && field in route.policy[part]) {
+            ctx.addIssue({ code: 'custom', path: ['routes', routeIndex, 'policy', part, field], message: `a policy cannot set "${field}": the route and the stream are decided on it` });
+          }
+        }
+      }
     });
     const keyNames = new Set<string>();
     const hashes = new Set<string>();
@@ -283,3 +320,6 @@ export type ModelPriceConfig = z.output<typeof modelPriceSchema>;
 export type TimeoutsConfig = UpstreamConfig['timeouts'];
 export type RouteTimeouts = z.output<typeof routeTimeoutsSchema>;
 export type ClientDisconnect = NonNullable<RouteConfig['onClientDisconnect']>;
+export type RoutePolicyConfig = z.output<typeof routePolicySchema>;
+export type RouteCacheConfig = z.output<typeof routeCacheSchema>;
+export type RouteStrategy = RouteConfig['strategy'];

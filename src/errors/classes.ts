@@ -81,6 +81,8 @@ export const GATEWAY_ERROR_CODES = {
   passthrough_denied: { errorClass: 'policy', status: 403 },
   model_not_priced: { errorClass: 'policy', status: 403 },
   agent_loop_detected: { errorClass: 'policy', status: 400 },
+  model_not_allowed: { errorClass: 'policy', status: 403 },
+  max_tokens_over_limit: { errorClass: 'policy', status: 400 },
   client_closed: { errorClass: 'client_closed', status: 499 },
   internal_error: { errorClass: 'internal', status: 500 },
 } as const satisfies Record<string, { errorClass: ErrorClass; status: number }>;

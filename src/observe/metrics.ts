@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
-import type { RequestContext } from '../pipeline/context.js';
+import type { CacheResult, PolicyAction, RequestContext } from '../pipeline/context.js';
 import type { CircuitState } from '../resilience/breakers.js';
 import type { ModelLabels } from './model-labels.js';
 
@@ -35,6 +35,10 @@ export type LimitName = 'rpm' | 'tpm' | 'concurrency' | 'budget' | 'run_budget' 
 
 export interface MetricsOptions {
   readonly upstreams: readonly string[];
+  /** Every (route, upstream) pair a call can be sent to: their selection counters start at 0. */
+  readonly selections?: ReadonlyArray<{ readonly route: string; readonly upstream: string }>;
+  /** Routes with a response cache: their hit, miss and bypass counters start at 0. */
+  readonly cachedRoutes?: readonly string[];
   readonly models: ModelLabels;
   /** prom-client's process and Node.js metrics; off only in unit tests that count series. */
   readonly defaultMetrics?: boolean;
@@ -77,6 +81,10 @@ export class Metrics {
   private readonly idempotencyBytes: Counter;
   private readonly detached: Counter;
   private readonly detachedInFlight: Gauge;
+  private readonly selections: Counter;
+  private readonly policyActions: Counter;
+  private readonly cacheRequests: Counter;
+  private readonly cacheSavedUsd: Counter;
 
   constructor(options: MetricsOptions) {
     this.models = options.models;
@@ -119,6 +127,10 @@ export class Metrics {
     this.idempotencyBytes = counter('breakwater_idempotency_stored_bytes_total', 'Bytes of answers kept under an Idempotency-Key.', []);
     this.detached = counter('breakwater_detached_calls_total', 'Detached calls accepted, and the status each ended with (`lost`: its replica died).', ['status']);
     this.detachedInFlight = gauge('breakwater_detached_calls_running', 'Detached calls running on this replica.', []);
+    this.selections = counter('breakwater_route_selections_total', "The upstream a route's strategy chose to try first, per call sent (fallbacks are counted as fallbacks).", ['route', 'upstream']);
+    this.policyActions = counter('breakwater_policy_actions_total', 'What key and route policies did: clamped, rejected, defaulted, overridden, model_denied.', ['route', 'action']);
+    this.cacheRequests = counter('breakwater_cache_requests_total', 'Calls of caching routes, by how the response cache answered: hit, miss (refresh too) or bypass.', ['route', 'result']);
+    this.cacheSavedUsd = counter('breakwater_cache_saved_usd_total', 'USD the cache hits would have cost: what each replayed answer cost when it was made.', ['key', 'model']);
 
     // Known series start at their resting value, so dashboards see them before the first event.
     for (const upstream of options.upstreams) {
@@ -127,6 +139,8 @@ export class Metrics {
     }
     this.stateStore.set(1);
     this.detachedInFlight.set(0);
+    for (const { route, upstream } of options.selections ?? []) this.selections.inc({ route, upstream }, 0);
+    for (const route of options.cachedRoutes ?? []) for (const result of ['hit', 'miss', 'bypass']) this.cacheRequests.inc({ route, result }, 0);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     // prom-client renames counters in place when rendering OpenMetrics; remember the real names.
     for (const metric of this.registry.getMetricsAsArray()) {
@@ -246,6 +260,22 @@ export class Metrics {
 
   stateStoreUp(up: boolean): void {
     this.stateStore.set(up ? 1 : 0);
+  }
+
+  routeSelected(route: string, upstream: string): void {
+    this.selections.inc({ route, upstream });
+  }
+
+  policyApplied(route: string, action: PolicyAction): void {
+    this.policyActions.inc({ route, action });
+  }
+
+  cacheAnswered(route: string, result: CacheResult): void {
+    this.cacheRequests.inc({ route, result });
+  }
+
+  cacheSaved(key: string, model: string, usd: number): void {
+    this.cacheSavedUsd.inc({ key, model: this.models.of(model) }, usd);
   }
 
   /** Prometheus text, or OpenMetrics (with exemplars) when the scraper's Accept header asks for it. */

@@ -1,6 +1,6 @@
 import type { ErrorClass } from '../errors/classes.js';
 import type { CircuitState } from '../resilience/breakers.js';
-import type { RequestContext } from '../pipeline/context.js';
+import type { CacheResult, PolicyAction, RequestContext } from '../pipeline/context.js';
 
 /** One upstream attempt under way: its client span and timings live behind this handle. */
 export interface AttemptHandle {
@@ -55,4 +55,10 @@ export interface Recorder {
   detachedCall(event: DetachedEvent): void;
   /** A detached call started (+1) or ended (-1) on this replica. */
   detachedRunning(delta: 1 | -1): void;
+  /** The route's strategy chose `upstream` to try first (fallbacks are counted as fallbacks). */
+  routeSelected(route: string, upstream: string): void;
+  /** A key or route policy acted on a request. */
+  policyApplied(route: string, action: PolicyAction): void;
+  /** The response cache answered a call of a caching route; a hit names the stored answer's model (`ctx.cache` holds its cost). */
+  cacheAnswered(ctx: RequestContext, result: CacheResult, model: string | undefined): void;
 }

@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from './logger.js';
 import type { Config } from '../config/schema.js';
 import type { ErrorClass } from '../errors/classes.js';
-import type { RequestContext } from '../pipeline/context.js';
+import type { CacheResult, PolicyAction, RequestContext } from '../pipeline/context.js';
 import type { CircuitState } from '../resilience/breakers.js';
+import { IMPLICIT_ROUTE_LABEL } from '../routing/route-table.js';
 import { writeAccessLog } from './access-log.js';
 import { createRedactor } from './logger.js';
 import { safeUrl } from './safe-url.js';
@@ -45,7 +46,11 @@ export class Telemetry implements Recorder {
     const { config } = options;
     this.logger = options.logger;
     const models = new ModelLabels([...modelsNamedInRoutes(config.routes), ...options.pricedModels, ...config.telemetry.modelLabels]);
-    this.metrics = new Metrics({ upstreams: config.upstreams.map((u) => u.name), models, defaultMetrics: options.defaultMetrics ?? true });
+    const selections = config.routes.length === 0
+      ? [{ route: IMPLICIT_ROUTE_LABEL, upstream: config.upstreams[0]!.name }]
+      : config.routes.flatMap((route) => route.targets.map((target) => ({ route: route.match, upstream: target.upstream })));
+    const cachedRoutes = config.routes.filter((route) => route.cache !== undefined).map((route) => route.match);
+    this.metrics = new Metrics({ upstreams: config.upstreams.map((u) => u.name), selections, cachedRoutes, models, defaultMetrics: options.defaultMetrics ?? true });
     this.settings = tracingSettings(options.env);
   }
 
@@ -180,6 +185,20 @@ export class Telemetry implements Recorder {
 
   detachedRunning(delta: 1 | -1): void {
     this.metrics.detachedRunning(delta);
+  }
+
+  routeSelected(route: string, upstream: string): void {
+    this.metrics.routeSelected(route, upstream);
+  }
+
+  policyApplied(route: string, action: PolicyAction): void {
+    this.metrics.policyApplied(route, action);
+  }
+
+  cacheAnswered(ctx: RequestContext, result: CacheResult, model: string | undefined): void {
+    this.metrics.cacheAnswered(ctx.route?.label ?? '', result);
+    const saved = ctx.cache?.savedUsd;
+    if (result === 'hit' && model !== undefined && saved !== undefined) this.metrics.cacheSaved(ctx.principal.name, model, saved);
   }
 
   unpricedCall(asked: string): void {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../observe/logger.js';
 import type { WireApi } from '../api/wire-api.js';
-import type { ClientDisconnect, KeyLimits, RouteTimeouts } from '../config/schema.js';
+import type { ClientDisconnect, KeyLimits, RouteCacheConfig, RoutePolicyConfig, RouteStrategy, RouteTimeouts } from '../config/schema.js';
 import type { ErrorClass } from '../errors/classes.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 import type { ResponseTap } from './taps.js';
@@ -35,6 +35,30 @@ export interface RouteTarget {
   readonly timeouts?: RouteTimeouts | undefined;
   /** The route's `onClientDisconnect`, when it sets one (durable calls pick the default otherwise). */
   readonly onClientDisconnect?: ClientDisconnect | undefined;
+  /** Share of first choices under `strategy: weighted` (default 1). */
+  readonly weight?: number | undefined;
+}
+
+/** The route a request matched, compiled once at start: how its target is chosen, its policy and its cache. */
+export interface MatchedRoute {
+  /** The route's `match` glob (`*` for the one implicit route when none are configured): its name in metrics. */
+  readonly label: string;
+  readonly strategy: RouteStrategy;
+  readonly affinity: 'none' | 'run';
+  readonly policy: RoutePolicyConfig | undefined;
+  readonly cache: RouteCacheConfig | undefined;
+}
+
+/** What a policy did to a request (`breakwater_policy_actions_total{action}`, the access line). */
+export type PolicyAction = 'clamped' | 'rejected' | 'defaulted' | 'overridden' | 'model_denied';
+
+/** How the response cache answered: `hit` (replayed), `miss` (asked upstream; `refresh` too) or `bypass`. */
+export type CacheResult = 'hit' | 'miss' | 'bypass';
+
+export interface CacheState {
+  readonly result: CacheResult;
+  /** A hit: what the stored answer cost when it was made. */
+  readonly savedUsd: number | undefined;
 }
 
 /** `replayed`: a stored answer under the Idempotency-Key; `attached`: the answer of the same call still running; `detached`: a call run after its 202. */
@@ -146,14 +170,26 @@ export interface RequestContext {
   readonly upgrade: Upgrade | undefined;
   /** Writer: auth. */
   principal: Principal;
-  /** Raw body, forwarded byte for byte unless a feature must change it. Writer: validate. */
+  /**
+   * Raw body, forwarded byte for byte unless a feature must change it. Writer: validate; the policy
+   * stage replaces it only when a route policy changes a field.
+   */
   body: Buffer;
-  /** Writer: validate (understood endpoints only). */
+  /** Writer: validate (understood endpoints only); the policy stage re-parses it from a body it rewrote, so it stays true. */
   request: ParsedRequest | undefined;
-  /** Ordered targets; later ones are fallbacks. Writer: route. */
+  /** The route the model matched (understood endpoints only). Writer: route. */
+  route: MatchedRoute | undefined;
+  /**
+   * Ordered targets; later ones are fallbacks. Writer: routing: the route stage lists the route's
+   * targets, the balance stage (just before forward) puts the one it chooses first.
+   */
   plan: readonly RouteTarget[];
   /** The agent run (understood calls only). Writer: runs stage. */
   run: RunState | undefined;
+  /** What route and key policies did to this request, in order. Writer: policy. */
+  readonly policyActions: PolicyAction[];
+  /** How the response cache answered; undefined when the route has no cache. Writer: cache. */
+  cache: CacheState | undefined;
   /** The gateway asks the upstream for a stream's usage the client did not ask for (and hides it again). Writer: usage. */
   askUsage: boolean;
   /**

@@ -6,7 +6,7 @@ import { ANONYMOUS } from '../auth/key-store.js';
 import { ClientClosed } from '../errors/client-closed.js';
 import type { Operation, TokenUsage } from '../usage/types.js';
 import type {
-  AnswerFacts, DurableMark, ParsedRequest, Principal, ReplyState, RequestContext, RouteTarget, RunState, StreamState, Upgrade, UpstreamState, WaitTimes,
+  AnswerFacts, CacheState, DurableMark, MatchedRoute, ParsedRequest, PolicyAction, Principal, ReplyState, RequestContext, RouteTarget, RunState, StreamState, Upgrade, UpstreamState, WaitTimes,
 } from './context.js';
 import type { ResponseTap } from './taps.js';
 
@@ -39,8 +39,11 @@ class Context implements RequestContext {
   principal: Principal = ANONYMOUS;
   body: Buffer = EMPTY;
   request: ParsedRequest | undefined = undefined;
+  route: MatchedRoute | undefined = undefined;
   plan: readonly RouteTarget[] = [];
   run: RunState | undefined = undefined;
+  readonly policyActions: PolicyAction[] = [];
+  cache: CacheState | undefined = undefined;
   askUsage = false;
   onClientDisconnect: 'cancel' | 'finish' = 'cancel';
   usageElsewhere = false;

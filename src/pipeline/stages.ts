@@ -22,6 +22,12 @@ export interface StageSet {
   /** `/v1/responses/{id}` retrieve, cancel and delete: to the upstream that created the response. */
   readonly backgroundRetrieve: Stage;
   readonly route: Stage;
+  /** `keys[].allowedModels`, then the route's caps, defaults and overrides. */
+  readonly policy: Stage;
+  /** The exact response cache of routes that turn it on: a hit answers without `next()`. */
+  readonly cache: Stage;
+  /** Chooses the target tried first (strategy, run affinity); the others stay fallbacks. */
+  readonly balance: Stage;
   readonly forward: Stage;
   readonly passthrough: Stage;
   readonly websocket: Stage;
@@ -35,27 +41,34 @@ export interface StageSet {
 
 /**
  * THE ordered list. A request is parsed, authenticated, routed and limited once, then forwarded
- * (one or more attempts). `route` comes before `limits`: an unroutable model or an unpriced target
- * is refused before it costs the key anything, and the budget reservation prices the routed target.
- * `idempotency` comes after `route` (a route may choose what a client going away does) and before
- * `runs` and `limits`: a replayed answer, or a repeat that follows the same call under way, costs the
- * key nothing (no request, token, budget or concurrency slot) and is not a second call of its run.
- * `runs` comes before `limits`: a run over its own limits, or an agent loop that is blocked, is
- * refused before the key's counters move; on the way out it adds the finished call (usage and cost
- * final) to its run. `detached` comes after `limits`: a call is accepted (202) only once admitted, so
- * a refusal is the client's at once and the concurrency slot is held until the detached call ends.
- * `usage` sits inside `limits` so that usage and cost are final before limits settle on the way out;
- * `backgroundCreate` sits inside `usage` so it can say, before usage settles, that a background
- * response is counted elsewhere; `observe` is first so it sees every outcome and finalizes once.
- * `storedAnswers` sits right around `forward`, so a stored answer's owner is recorded as soon as the
- * answer ends, before anything else on the way out.
+ * (one or more attempts).
+ * - `route` comes before `limits`: an unroutable model or an unpriced target is refused before it
+ *   costs the key anything, and the budget reservation prices the route's target.
+ * - `policy` right after `route` (the route carries its policy): a refused model or `max_tokens`
+ *   costs nothing, and limits reserve the clamped `max_tokens` of the rewritten body.
+ * - `idempotency` after `route` (a route may choose what a client going away does) and before `runs`
+ *   and `limits`: a replayed answer, or a repeat that follows the same call under way, costs the key
+ *   nothing (no request, token, budget or concurrency slot) and is not a second call of its run.
+ * - `runs` before `limits`: a run over its own limits, or an agent loop that is blocked, is refused
+ *   before the key's counters move; on the way out it adds the finished call (usage and cost final)
+ *   to its run.
+ * - `detached` after `limits`: a call is accepted (202) only once admitted, so a refusal is the
+ *   client's at once and the concurrency slot is held until the detached call ends.
+ * - `cache` inside `limits`: a hit counts as one request (rpm, a concurrency slot for its replay),
+ *   and, since it never reaches `usage`, its reserved tokens and spend are all given back. It sits
+ *   outside `usage`, so on a miss the answer's cost is final when the cache stores it.
+ * - `usage` inside `limits`, so that usage and cost are final before limits settle on the way out;
+ *   `backgroundCreate` inside `usage` so it can say, before usage settles, that a background response
+ *   is counted elsewhere; `observe` is first so it sees every outcome and finalizes once.
+ * - `balance` just before `storedAnswers` and `forward`: the target is chosen when the call is about
+ *   to be sent (a cached or refused call chooses none), on in-flight counts as fresh as they get.
+ * - `storedAnswers` right around `forward`, so a stored answer's owner is recorded as soon as the
+ *   answer ends, before anything else on the way out.
  */
 export function llmStages(stages: StageSet): Stage[] {
-  const { observe, auth, validate, route, unpriced, idempotency, runs, limits, detached, usage, backgroundCreate, storedAnswers, forward } = stages;
-  return [
-    observe, auth, validate, route, ...(unpriced === undefined ? [] : [unpriced]),
-    idempotency, runs, limits, detached, usage, backgroundCreate, storedAnswers, forward,
-  ];
+  const { observe, auth, validate, route, policy, unpriced, idempotency, runs, limits, detached, cache, usage, backgroundCreate, balance, storedAnswers, forward } = stages;
+  const refusals = unpriced === undefined ? [policy] : [policy, unpriced];
+  return [observe, auth, validate, route, ...refusals, idempotency, runs, limits, detached, cache, usage, backgroundCreate, balance, storedAnswers, forward];
 }
 
 /**
@@ -63,10 +76,12 @@ export function llmStages(stages: StageSet): Stage[] {
  * call (retries, breaker, fallbacks), metered and traced, but no limits and no usage: it generates
  * nothing and costs nothing, and Anthropic rate-limits it apart from Messages. Claude Code's
  * `/context` fires ~25 of them within 70 ms; counted against rpm or concurrency they would spend a
- * small key's minute, or queue behind its running calls, for calls that cost nothing.
+ * small key's minute, or queue behind its running calls, for calls that cost nothing. No policy
+ * either: a route's defaults and overrides are for generating calls (count_tokens refuses fields it
+ * does not know). `balance` picks the target as for any call.
  */
 export function countTokenStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.validate, stages.route, stages.forward];
+  return [stages.observe, stages.auth, stages.validate, stages.route, stages.balance, stages.forward];
 }
 
 /**

@@ -7,13 +7,19 @@ const API_NAMES: Record<ApiName, string> = {
   anthropic: 'the Anthropic Messages API (/v1/messages)',
 };
 
-/** Turns the requested model into the ordered plan of targets, among the upstreams of the API the request speaks. */
+/**
+ * Finds the route of the requested model among the routes of the API the request speaks: its
+ * targets (in configured order) become the plan, and its policy, cache and strategy ride along on
+ * `ctx.route`. Which target goes first is decided later, just before forward (the balance stage),
+ * when the call is really about to be sent.
+ */
 export function routeStage(table: RouteTable) {
   return async function route(ctx: RequestContext, next: Next): Promise<void> {
     const model = ctx.request!.model;
-    const plan = table.plan(model, ctx.api.name);
-    if (Array.isArray(plan)) {
-      ctx.plan = plan;
+    const plan = table.match(model, ctx.api.name);
+    if ('route' in plan) {
+      ctx.route = plan.route;
+      ctx.plan = plan.plan;
       return next();
     }
     switch (plan.reason) {

@@ -1,6 +1,6 @@
 import { modelGlob } from './globs.js';
 import type { ClientDisconnect, Config, RouteTimeouts, UpstreamConfig } from '../config/schema.js';
-import type { RouteTarget } from '../pipeline/context.js';
+import type { MatchedRoute, RouteTarget } from '../pipeline/context.js';
 
 export type ApiName = UpstreamConfig['api'];
 
@@ -8,13 +8,25 @@ interface CompiledRoute {
   readonly matches: (model: string) => boolean;
   /** The API all its targets speak (config refuses a route that mixes them). */
   readonly api: ApiName;
-  readonly targets: readonly { upstream: string; model: string | undefined }[];
+  readonly route: MatchedRoute;
+  readonly targets: readonly { upstream: string; model: string | undefined; weight: number }[];
   readonly timeouts: RouteTimeouts | undefined;
   readonly onClientDisconnect: ClientDisconnect | undefined;
 }
 
+/** The route a model matched, and its targets in configured order. */
+export interface RouteMatch {
+  readonly route: MatchedRoute;
+  readonly plan: RouteTarget[];
+}
+
 /** Why a model has no plan: no route (of any API) matches it, or only routes of another API, or no upstream speaks the request's API. */
 export type NoPlan = { readonly reason: 'no_route' } | { readonly reason: 'other_api'; readonly api: ApiName } | { readonly reason: 'no_upstream' };
+
+/** The label of the one implicit route (per API) when none are configured: every model, to the first upstream of its API. */
+export const IMPLICIT_ROUTE_LABEL = '*';
+
+const IMPLICIT: MatchedRoute = Object.freeze({ label: IMPLICIT_ROUTE_LABEL, strategy: 'fallback', affinity: 'none', policy: undefined, cache: undefined });
 
 /**
  * Model-name globs compiled once at start. A request takes the first route of its own API that
@@ -35,26 +47,28 @@ export class RouteTable {
     this.routes = config.routes.map((route) => ({
       matches: modelGlob(route.match),
       api: apis.get(route.targets[0]!.upstream) ?? 'openai',
-      targets: route.targets.map((target) => ({ upstream: target.upstream, model: target.model })),
+      route: Object.freeze({ label: route.match, strategy: route.strategy, affinity: route.affinity, policy: route.policy, cache: route.cache }),
+      targets: route.targets.map((target) => ({ upstream: target.upstream, model: target.model, weight: target.weight })),
       timeouts: route.timeouts,
       onClientDisconnect: route.onClientDisconnect,
     }));
   }
 
-  /** Ordered targets for a model asked through `api`, or why there are none. */
-  plan(model: string, api: ApiName): RouteTarget[] | NoPlan {
+  /** The route of a model asked through `api` and its targets in configured order, or why there is none. */
+  match(model: string, api: ApiName): RouteMatch | NoPlan {
     if (this.routes.length === 0) {
       const upstream = this.firstUpstream.get(api);
-      return upstream === undefined ? { reason: 'no_upstream' } : [{ upstream, model }];
+      return upstream === undefined ? { reason: 'no_upstream' } : { route: IMPLICIT, plan: [{ upstream, model }] };
     }
     let other: ApiName | undefined;
-    for (const route of this.routes) {
-      if (!route.matches(model)) continue;
-      if (route.api !== api) {
-        other ??= route.api;
+    for (const compiled of this.routes) {
+      if (!compiled.matches(model)) continue;
+      if (compiled.api !== api) {
+        other ??= compiled.api;
         continue;
       }
-      return route.targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model, timeouts: route.timeouts, onClientDisconnect: route.onClientDisconnect }));
+      const { route, targets, timeouts, onClientDisconnect } = compiled;
+      return { route, plan: targets.map((target) => ({ upstream: target.upstream, model: target.model ?? model, timeouts, onClientDisconnect, weight: target.weight })) };
     }
     return other === undefined ? { reason: 'no_route' } : { reason: 'other_api', api: other };
   }

@@ -87,7 +87,8 @@ async function settle(ctx: RequestContext, deps: RunStageDeps, run: RunRef, rese
   try {
     if (reservation !== undefined) await deps.limits.settle(reservation, ctx.costUsd, reachedUpstream);
     const started = await deps.store.record(ctx.principal.name, run, {
-      reachedUpstream,
+      // A cache hit is a call the agent got an answer to, not a refusal; it cost nothing.
+      reachedUpstream: reachedUpstream || ctx.cache?.result === 'hit',
       failed: ctx.reply.errorClass !== undefined,
       model: ctx.answer.model ?? ctx.upstream.model ?? ctx.request?.model,
       usage: ctx.usage,

@@ -1,4 +1,5 @@
 import type { Next, RequestContext } from '../pipeline/context.js';
+import type { AllowedModels } from '../policy/allowed-models.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.js';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -14,8 +15,11 @@ interface ModelEntry {
   owned_by: string;
 }
 
-/** GET /v1/models: the union of the models config routes by exact name and the default upstream's own list. */
-export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gatewayKeys: boolean, scrubber: SecretScrubber) {
+/**
+ * GET /v1/models: the union of the models config routes by exact name and the default upstream's own
+ * list, less the models the calling key may not call (`keys[].allowedModels`).
+ */
+export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, allowed: AllowedModels, gatewayKeys: boolean, scrubber: SecretScrubber) {
   return async function models(ctx: RequestContext, _next: Next): Promise<void> {
     const upstream = upstreams.defaultUpstream;
     const listed = new Map<string, ModelEntry>();
@@ -51,7 +55,8 @@ export function modelsStage(upstreams: UpstreamRegistry, routes: RouteTable, gat
       passUpstreamError(ctx, classifyUpstreamStatus(upstreamStatus, ctx.api.upstreamErrorCode(upstreamBody)) ?? 'upstream_5xx', upstreamStatus, headers, upstreamBody);
       return;
     }
-    answerJson(ctx, 200, { object: 'list', data: [...listed.values()] });
+    const key = ctx.principal.name;
+    answerJson(ctx, 200, { object: 'list', data: [...listed.values()].filter((entry) => allowed.allows(key, entry.id)) });
   };
 }
 

@@ -62,6 +62,15 @@ export function answerAccepted(ctx: RequestContext, body: unknown, headers: Outg
   ctx.reply.committed = false;
 }
 
+/**
+ * A stored answer given again (a cache hit): its status, its content type and its exact bytes, a
+ * stream's SSE events as the upstream sent them. Stamped like every answer; no upstream served it.
+ */
+export function replayAnswer(ctx: RequestContext, status: number, contentType: string, body: string): void {
+  commitHead(ctx, status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  if (!ctx.res.destroyed) ctx.res.end(body);
+}
+
 /** An upstream's error answer passed on whole (its status, headers and body), classified. */
 export function passUpstreamError(ctx: RequestContext, errorClass: ErrorClass, status: number, headers: OutgoingHttpHeaders, body: Buffer): void {
   ctx.reply.errorClass = errorClass;

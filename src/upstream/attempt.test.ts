@@ -8,6 +8,7 @@ import { Deadline } from '../resilience/deadlines.js';
 import { AttemptFailure } from './attempt-failure.js';
 import { AttemptUnit, type TargetPlan } from './attempt.js';
 import type { Upstream, UpstreamRegistry, UpstreamRequest, UpstreamResponse } from './pools.js';
+import { UpstreamLoad } from './upstream-load.js';
 
 interface FakeAnswer {
   status: number;
@@ -47,7 +48,7 @@ function setup(answers: FakeAnswer[], breaker: Record<string, number> = { volume
   const breakers = new Breakers(config.upstreams, () => undefined);
   const { registry, sent } = fakeRegistry(answers);
   const { recorder, calls } = fakeRecorder();
-  const unit = new AttemptUnit({ upstreams: registry, breakers, recorder, gatewayKeys: false, maxSseEventBytes: 1024 * 1024 });
+  const unit = new AttemptUnit({ upstreams: registry, breakers, recorder, load: new UpstreamLoad(), gatewayKeys: false, maxSseEventBytes: 1024 * 1024 });
   const ctx = testContext();
   ctx.request = { json: {}, model: 'm', stream: false, clientAskedUsage: false, maxTokens: undefined, choices: 1, temperature: undefined };
   const plan: TargetPlan = { target: { upstream: 'a', model: 'm' }, upstream: { name: 'a', config: config.upstreams[0]! } as Upstream, body: Buffer.from('{}'), firstByteMs: undefined, idleMs: 30_000 };
@@ -93,7 +94,7 @@ describe('the attempt unit', () => {
   it('when the client sends a gateway key, then it never goes upstream: the upstream gets its own', async () => {
     const { ctx, plan, deadline, sent, breakers } = setup([{ status: 200 }]);
     ctx.req.headers.authorization = 'Bearer bw-gateway-key';
-    const unit = new AttemptUnit({ upstreams: fakeRegistryFor(sent), breakers, recorder: fakeRecorder().recorder, gatewayKeys: true, maxSseEventBytes: 1024 });
+    const unit = new AttemptUnit({ upstreams: fakeRegistryFor(sent), breakers, recorder: fakeRecorder().recorder, load: new UpstreamLoad(), gatewayKeys: true, maxSseEventBytes: 1024 });
     const upstream = { ...plan.upstream, credential: { header: 'authorization', value: 'Bearer sk-up' } } as Upstream;
     await unit.try(ctx, { ...plan, upstream }, deadline, new AbortController().signal);
     expect(sent.at(-1)!.headers.authorization).toBe('Bearer sk-up');

@@ -13,11 +13,14 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { Upstream, UpstreamRegistry, UpstreamResponse } from './pools.js';
 import { relay } from './relay.js';
 import { sendOnce } from './send.js';
+import type { UpstreamLoad } from './upstream-load.js';
 
 export interface AttemptDeps {
   readonly upstreams: UpstreamRegistry;
   readonly breakers: Breakers;
   readonly recorder: Recorder;
+  /** In-flight counts and used-up rate limits per upstream, which routing reads. */
+  readonly load: UpstreamLoad;
   /** Gateway keys are in use: the client's Authorization is a gateway key and never goes upstream. */
   readonly gatewayKeys: boolean;
   readonly maxSseEventBytes: number;
@@ -63,6 +66,7 @@ export class AttemptUnit {
         // Counted only once the breaker lets the try through: a refusal sends no traffic.
         ctx.upstream.attempts += 1;
         handle = recorder.attemptStarted(ctx, name, ctx.upstream.attempts);
+        this.deps.load.attemptStarted(name);
         return sendOnce(this.deps.upstreams, plan.upstream, {
           method: ctx.req.method ?? 'POST',
           path: ctx.path + queryOf(ctx.req.url),
@@ -84,6 +88,7 @@ export class AttemptUnit {
         const circuitAfter = breakers.state(name);
         if (circuitAfter !== circuitBefore) recorder.circuitChangedDuring(handle, circuitAfter);
         recorder.attemptFinished(ctx, handle, failure.errorClass, failure.status);
+        this.deps.load.attemptFinished(name);
       }
       return failure;
     }
@@ -102,9 +107,11 @@ export class AttemptUnit {
     const end = await relay(ctx, plain.body, { stream, signal, idleMs: plan.idleMs, maxEventBytes: this.deps.maxSseEventBytes });
     ctx.upstream.waitedMs += performance.now() - startedAt;
     this.deps.recorder.attemptFinished(ctx, handle, end.errorClass ?? 'success', response.statusCode);
+    this.deps.load.attemptFinished(plan.upstream.name);
   }
 
   private recordRateLimits(upstream: string, headers: IncomingHttpHeaders): void {
+    this.deps.load.rateLimits(upstream, headers);
     const requests = headers['x-ratelimit-remaining-requests'];
     const tokens = headers['x-ratelimit-remaining-tokens'];
     if (typeof requests === 'string') this.deps.recorder.upstreamRateLimitRemaining(upstream, 'requests', Number(requests));

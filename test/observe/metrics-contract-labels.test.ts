@@ -26,6 +26,10 @@ const CONTRACT: Record<string, { type: string; labels: string[] }> = {
   breakwater_budget_limit_usd: { type: 'gauge', labels: ['key'] },
   breakwater_upstream_ratelimit_remaining: { type: 'gauge', labels: ['upstream', 'resource'] },
   breakwater_state_store_up: { type: 'gauge', labels: [] },
+  breakwater_route_selections_total: { type: 'counter', labels: ['route', 'upstream'] },
+  breakwater_policy_actions_total: { type: 'counter', labels: ['route', 'action'] },
+  breakwater_cache_requests_total: { type: 'counter', labels: ['route', 'result'] },
+  breakwater_cache_saved_usd_total: { type: 'counter', labels: ['key', 'model'] },
 };
 
 describe('when traffic of every kind passes, then /metrics has every contract metric with exactly its labels and bounded values', () => {

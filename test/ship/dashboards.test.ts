@@ -77,6 +77,10 @@ describe('Grafana dashboards', () => {
       'breakwater_run_calls_bucket',
       'sum by (key, action) (rate(breakwater_agent_loops_total',
       'limit=~"run_budget|run_calls"',
+      'sum by (route, upstream) (rate(breakwater_route_selections_total',
+      'breakwater_policy_actions_total',
+      'result="hit"',
+      'breakwater_cache_saved_usd_total',
     ]) {
       expect(exprs, needle).toContain(needle);
     }

@@ -1,0 +1,22 @@
+import type { KeyConfig } from '../config/schema.js';
+import { modelGlob } from '../routing/globs.js';
+
+/**
+ * `keys[].allowedModels`: the models each key may call, as globs on the name the client asks for,
+ * compiled once at start. A key without the list may call every model and has no entry.
+ */
+export class AllowedModels {
+  private readonly tests = new Map<string, (model: string) => boolean>();
+
+  constructor(keys: readonly KeyConfig[]) {
+    for (const key of keys) {
+      if (key.allowedModels === undefined) continue;
+      const globs = key.allowedModels.map(modelGlob);
+      this.tests.set(key.name, (model) => globs.some((matches) => matches(model)));
+    }
+  }
+
+  allows(keyName: string, model: string): boolean {
+    return this.tests.get(keyName)?.(model) ?? true;
+  }
+}
