@@ -9,6 +9,9 @@ import { safeUrl } from './observe/safe-url.js';
 import { Telemetry } from './observe/telemetry.js';
 import { createLimits } from './limits/create-limits.js';
 import { compose } from './pipeline/compose.js';
+import { createConsoleRoutes } from './console/create-console.js';
+import { LiveTail } from './console/live-tail.js';
+import { NO_RUNS } from './console/sources.js';
 import { llmStages, ownStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
 import { Breakers } from './resilience/breakers.js';
 import { RetryBudget } from './resilience/retry-budget.js';
@@ -56,7 +59,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const scrubber = new SecretScrubber([...secrets, ...config.upstreams.flatMap((upstream) => Object.values(upstream.headers))]);
   const logger = createLogger({ level: config.telemetry.logLevel, secrets, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
   const prices = loadPriceTable(config, BUNDLED_PRICES);
-  const telemetry = new Telemetry({ logger, config, pricedModels: prices.names(), env: options.env ?? {}, secrets });
+  // The console's memory of recent traffic, fed by the recorder; nothing is kept when the console is off.
+  const tail = config.console.enabled ? new LiveTail() : undefined;
+  const telemetry = new Telemetry({ logger, config, pricedModels: prices.names(), env: options.env ?? {}, secrets, listeners: tail === undefined ? [] : [tail] });
   const keys = new KeyStore(config.keys, config.admin.keyHash);
   const upstreams = new UpstreamRegistry(config.upstreams);
   const breakers = new Breakers(config.upstreams, (upstream, state) => telemetry.circuitChanged(upstream, state));
@@ -98,6 +103,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const redisUnset = unsetVariables.find((unset) => unset.path === 'state.redisUrl');
   const stateWarning = redisUnset === undefined ? undefined : `state.redisUrl names \${${redisUnset.variable}}, which is not set: ${unsetConsequence(redisUnset)}`;
 
+  const liveConsole = tail === undefined ? undefined : createConsoleRoutes(config.console, tail, keys, {
+    breakers: () => breakers.states(),
+    limits: () => limits.usage(),
+    // Agent runs plug in here once they exist.
+    runs: NO_RUNS,
+  }, (error) => logger.error({ err: error }, 'console update failed'));
   const adminRoutes = new AdminRoutes({
     readiness: () => {
       const shared = limits.readiness();
@@ -106,6 +117,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
     draining: () => server.isDraining,
+    console: liveConsole,
   });
   const adminServer = config.server.adminPort === undefined ? undefined : new AdminServer(config.server.adminHost ?? config.server.host, config.server.adminPort, adminRoutes);
   const server = new GatewayServer(
@@ -133,6 +145,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return port;
     },
     async stop() {
+      liveConsole?.close();
       const { cut } = await server.drain(config.server.drainTimeoutMs);
       logger.info({ cut }, cut === 0 ? 'drained' : 'drain timeout: cut in-flight requests');
       breakers.shutdown();

@@ -38,3 +38,8 @@ export interface Recorder {
   unpricedCall(model: string): void;
   stateStoreUp(up: boolean): void;
 }
+
+/** Told of every finished request after metrics, spans and the access line (the console's live tail). */
+export interface FinishedRequestListener {
+  requestFinished(ctx: RequestContext): void;
+}
