@@ -1,9 +1,8 @@
 // The console's two charts, drawn as small inline SVGs (no library): requests per second, and latency percentiles.
 import { ms, svg } from './format.js';
 
-const WIDTH = 600;
 const HEIGHT = 150;
-const LEFT = 44;
+const LEFT = 56;
 const BOTTOM = 18;
 const TOP = 8;
 
@@ -15,17 +14,22 @@ function niceMax(value) {
   return 10 * step;
 }
 
-function frame(label, yTop, yFormat) {
+/** The chart is drawn at its box's own width, so its text keeps its size in a narrow panel. */
+function widthOf(container) {
+  return Math.max(280, Math.round(container.clientWidth || 600));
+}
+
+function frame(label, yTop, yFormat, width) {
   const plotHeight = HEIGHT - BOTTOM - TOP;
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': label });
+  const root = svg('svg', { viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': label });
   root.append(svg('title', {}, label));
   for (const fraction of [0, 0.5, 1]) {
     const y = TOP + plotHeight * (1 - fraction);
-    root.append(svg('line', { class: 'grid', x1: LEFT, x2: WIDTH, y1: y, y2: y }));
-    root.append(svg('text', { class: 'axis', x: LEFT - 6, y: y + 4, 'text-anchor': 'end' }, yFormat(yTop * fraction)));
+    root.append(svg('line', { class: 'grid', x1: LEFT, x2: width, y1: y, y2: y }));
+    root.append(svg('text', { class: 'axis', x: LEFT - 6, y: y + 4, 'text-anchor': 'end' }, fraction === 0 ? '0' : yFormat(yTop * fraction)));
   }
   root.append(svg('text', { class: 'axis', x: LEFT, y: HEIGHT - 4 }, '−5 min'));
-  root.append(svg('text', { class: 'axis', x: WIDTH, y: HEIGHT - 4, 'text-anchor': 'end' }, 'now'));
+  root.append(svg('text', { class: 'axis', x: width, y: HEIGHT - 4, 'text-anchor': 'end' }, 'now'));
   return { root, plotHeight };
 }
 
@@ -36,8 +40,9 @@ export function trafficChart(container, traffic) {
   const failed = traffic.reduce((sum, s) => sum + s.errors, 0);
   const top = niceMax(peak);
   const label = `Requests per second over the last 5 minutes: about ${latest.toFixed(1)} per second now, peak ${peak}, ${failed} failed in all.`;
-  const { root, plotHeight } = frame(label, top, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)));
-  const barWidth = (WIDTH - LEFT) / traffic.length;
+  const width = widthOf(container);
+  const { root, plotHeight } = frame(label, top, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)), width);
+  const barWidth = (width - LEFT) / traffic.length;
   traffic.forEach((second, i) => {
     if (second.requests === 0) return;
     const x = LEFT + i * barWidth;
@@ -56,8 +61,9 @@ export function latencyChart(container, series) {
   const top = niceMax(peak);
   const last = [...series].reverse().find((p) => p.p50Ms !== undefined && p.p50Ms !== null);
   const label = last === undefined ? 'Latency over the last 5 minutes: no requests yet.' : `Latency over the last 5 minutes: latest p50 ${ms(last.p50Ms)}, p99 ${ms(last.p99Ms)}; highest p99 ${ms(peak)}.`;
-  const { root, plotHeight } = frame(label, top, (v) => ms(v));
-  const step = (WIDTH - LEFT) / Math.max(1, series.length - 1);
+  const width = widthOf(container);
+  const { root, plotHeight } = frame(label, top, (v) => ms(v), width);
+  const step = (width - LEFT) / Math.max(1, series.length - 1);
   for (const [name, pick] of [['p99', (p) => p.p99Ms], ['p50', (p) => p.p50Ms]]) {
     let path = '';
     series.forEach((point, i) => {

@@ -50,6 +50,7 @@ export function count(value) {
 export function usd(value) {
   if (value === undefined || value === null) return '–';
   if (value === 0) return '$0';
+  if (value < 0.0001) return `$${value.toPrecision(2)}`;
   if (value < 0.01) return `$${value.toFixed(4)}`;
   if (value < 100) return `$${value.toFixed(2)}`;
   return `$${Math.round(value).toLocaleString('en-US')}`;

@@ -14,9 +14,10 @@ export function tiles(s) {
   text('t-errors', s.recent.requests === 0 ? '–' : `${(errorShare * 100).toFixed(errorShare < 0.1 ? 1 : 0)}%`);
   document.getElementById('t-errors').classList.toggle('bad', errorShare >= 0.05);
   text('t-errors-sub', `${s.recent.errors} of ${s.recent.requests}, last 60 s`);
-  text('t-latency', s.recent.latency.count === 0 ? '–' : `${ms(s.recent.latency.p50Ms)} / ${ms(s.recent.latency.p99Ms)}`);
-  text('t-ttft', s.recent.ttft.count === 0 ? '–' : `${ms(s.recent.ttft.p50Ms)} / ${ms(s.recent.ttft.p99Ms)}`);
-  text('t-ttft-sub', `${s.recent.ttft.count} streams, last 60 s`);
+  text('t-latency', s.recent.latency.count === 0 ? '–' : ms(s.recent.latency.p50Ms));
+  text('t-latency-sub', s.recent.latency.count === 0 ? 'last 60 s' : `p99 ${ms(s.recent.latency.p99Ms)}, last 60 s`);
+  text('t-ttft', s.recent.ttft.count === 0 ? '–' : ms(s.recent.ttft.p50Ms));
+  text('t-ttft-sub', s.recent.ttft.count === 0 ? 'streams, last 60 s' : `p99 ${ms(s.recent.ttft.p99Ms)}, ${s.recent.ttft.count} streams`);
   text('t-tokens', `${count(s.totals.inputTokens)} / ${count(s.totals.outputTokens)}`);
   text('t-tokens-sub', `${count(s.totals.requests)} requests since start`);
   text('t-cost', usd(s.totals.costUsd));
