@@ -19,7 +19,17 @@ function widthOf(container) {
   return Math.max(280, Math.round(container.clientWidth || 600));
 }
 
-function frame(label, yTop, yFormat, width) {
+/** A young gateway's chart spans its life so far (a minute at least), not five mostly empty minutes. */
+export function sinceStart(points, startedAtMs, stepSeconds) {
+  const keep = Math.max(Math.ceil(60 / stepSeconds), Math.ceil((Date.now() - startedAtMs) / 1000 / stepSeconds) + 1);
+  return points.slice(-Math.min(points.length, keep));
+}
+
+function spanLabel(seconds) {
+  return seconds >= 120 ? `−${Math.round(seconds / 60)} min` : `−${Math.round(seconds)} s`;
+}
+
+function frame(label, yTop, yFormat, width, spanSeconds) {
   const plotHeight = HEIGHT - BOTTOM - TOP;
   const root = svg('svg', { viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': label });
   root.append(svg('title', {}, label));
@@ -28,7 +38,7 @@ function frame(label, yTop, yFormat, width) {
     root.append(svg('line', { class: 'grid', x1: LEFT, x2: width, y1: y, y2: y }));
     root.append(svg('text', { class: 'axis', x: LEFT - 6, y: y + 4, 'text-anchor': 'end' }, fraction === 0 ? '0' : yFormat(yTop * fraction)));
   }
-  root.append(svg('text', { class: 'axis', x: LEFT, y: HEIGHT - 4 }, '−5 min'));
+  root.append(svg('text', { class: 'axis', x: LEFT, y: HEIGHT - 4 }, spanLabel(spanSeconds)));
   root.append(svg('text', { class: 'axis', x: width, y: HEIGHT - 4, 'text-anchor': 'end' }, 'now'));
   return { root, plotHeight };
 }
@@ -39,9 +49,9 @@ export function trafficChart(container, traffic) {
   const latest = traffic.slice(-10).reduce((sum, s) => sum + s.requests, 0) / 10;
   const failed = traffic.reduce((sum, s) => sum + s.errors, 0);
   const top = niceMax(peak);
-  const label = `Requests per second over the last 5 minutes: about ${latest.toFixed(1)} per second now, peak ${peak}, ${failed} failed in all.`;
+  const label = `Requests per second over the last ${spanLabel(traffic.length).slice(1)}: about ${latest.toFixed(1)} per second now, peak ${peak}, ${failed} failed in all.`;
   const width = widthOf(container);
-  const { root, plotHeight } = frame(label, top, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)), width);
+  const { root, plotHeight } = frame(label, top, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)), width, traffic.length);
   const barWidth = (width - LEFT) / traffic.length;
   traffic.forEach((second, i) => {
     if (second.requests === 0) return;
@@ -60,9 +70,10 @@ export function latencyChart(container, series) {
   const peak = Math.max(0, ...series.map((p) => p.p99Ms ?? 0));
   const top = niceMax(peak);
   const last = [...series].reverse().find((p) => p.p50Ms !== undefined && p.p50Ms !== null);
-  const label = last === undefined ? 'Latency over the last 5 minutes: no requests yet.' : `Latency over the last 5 minutes: latest p50 ${ms(last.p50Ms)}, p99 ${ms(last.p99Ms)}; highest p99 ${ms(peak)}.`;
+  const span = spanLabel(series.length * 10).slice(1);
+  const label = last === undefined ? `Latency over the last ${span}: no requests yet.` : `Latency over the last ${span}: latest p50 ${ms(last.p50Ms)}, p99 ${ms(last.p99Ms)}; highest p99 ${ms(peak)}.`;
   const width = widthOf(container);
-  const { root, plotHeight } = frame(label, top, (v) => ms(v), width);
+  const { root, plotHeight } = frame(label, top, (v) => ms(v), width, series.length * 10);
   const step = (width - LEFT) / Math.max(1, series.length - 1);
   for (const [name, pick] of [['p99', (p) => p.p99Ms], ['p50', (p) => p.p50Ms]]) {
     let path = '';

@@ -1,5 +1,5 @@
 // The console page: one server-sent event stream (/console/events), one snapshot per second, rendered in place.
-import { latencyChart, trafficChart } from './charts.js';
+import { latencyChart, sinceStart, trafficChart } from './charts.js';
 import { breakers, errorsByClass, limits, requests, runs, tiles, totals } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
@@ -22,8 +22,8 @@ function setStatus(kind, message) {
 
 function render(snapshot, newRows) {
   tiles(snapshot);
-  trafficChart($('c-traffic'), snapshot.traffic);
-  latencyChart($('c-latency'), snapshot.latencySeries);
+  trafficChart($('c-traffic'), sinceStart(snapshot.traffic, snapshot.startedAt, 1));
+  latencyChart($('c-latency'), sinceStart(snapshot.latencySeries, snapshot.startedAt, 10));
   errorsByClass($('errors'), snapshot.errorsByClass);
   breakers($('breakers'), snapshot.breakers);
   limits($('limits'), snapshot.limits, snapshot.limitsError);
