@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The page's files, shipped in the package as they are (no build step): read once at start. */
-const STATIC_DIR = fileURLToPath(new URL('../../src/console/static/', import.meta.url));
+/**
+ * The page's files, hand-written, no bundler: `npm run build` copies them beside the compiled code
+ * (dist/console/static, so the package and the image ship them with dist); read once at start.
+ */
+const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
