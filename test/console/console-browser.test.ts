@@ -132,6 +132,18 @@ describe('the console in a browser', () => {
     expect(consoleErrors, consoleErrors.join("\n")).toEqual([]);
   });
 
+  it('when a client sends markup as its model name, then the page shows it as text and runs nothing', async () => {
+    const hostile = '<img src=x onerror="window.pwned=1">';
+    await fetch(`${gateway.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEAM}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: hostile, messages: [{ role: 'user', content: 'hi' }] }),
+    }).then((a) => a.text());
+    await page.waitForFunction((text) => document.getElementById('requests')!.textContent!.includes(text), hostile, { timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('#requests img').count()).toBe(0);
+  });
+
   it('can be used with the keyboard: the pause button toggles with Enter', async () => {
     await page.locator('#pause').press('Enter');
     expect(await page.locator('#pause').textContent()).toBe('Resume updates');
