@@ -9,6 +9,8 @@ import { safeUrl } from './observe/safe-url.js';
 import { Telemetry } from './observe/telemetry.js';
 import { createLimits } from './limits/create-limits.js';
 import { compose } from './pipeline/compose.js';
+import { createConsoleRoutes } from './console/create-console.js';
+import { LiveTail } from './console/live-tail.js';
 import { countTokenStages, llmStages, ownStages, passthroughStages, websocketStages, type StageSet } from './pipeline/stages.js';
 import { Breakers } from './resilience/breakers.js';
 import { RetryBudget } from './resilience/retry-budget.js';
@@ -51,6 +53,8 @@ import { idempotencyStage } from './durable/idempotency-stage.js';
 import { IdempotencyStore } from './durable/idempotency-store.js';
 import type { Stage } from './pipeline/context.js';
 
+/** Active runs the console lists. */
+const CONSOLE_RUNS = 20;
 export interface AppOptions {
   /** Where log lines go; default stdout. */
   readonly logDestination?: DestinationStream;
@@ -75,7 +79,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const scrubber = new SecretScrubber([...secrets, ...config.upstreams.flatMap((upstream) => Object.values(upstream.headers))]);
   const logger = createLogger({ level: config.telemetry.logLevel, secrets, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
   const prices = loadPriceTable(config, BUNDLED_PRICES);
-  const telemetry = new Telemetry({ logger, config, pricedModels: prices.names(), env: options.env ?? {}, secrets });
+  // The console's memory of recent traffic, fed by the recorder; nothing is kept when the console is off.
+  const tail = config.console.enabled ? new LiveTail() : undefined;
+  const telemetry = new Telemetry({ logger, config, pricedModels: prices.names(), env: options.env ?? {}, secrets, listeners: tail === undefined ? [] : [tail] });
   const keys = new KeyStore(config.keys, config.admin.keyHash);
   const upstreams = new UpstreamRegistry(config.upstreams);
   const breakers = new Breakers(config.upstreams, (upstream, state) => telemetry.circuitChanged(upstream, state));
@@ -145,6 +151,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const redisUnset = unsetVariables.find((unset) => unset.path === 'state.redisUrl');
   const stateWarning = redisUnset === undefined ? undefined : `state.redisUrl names \${${redisUnset.variable}}, which is not set: ${unsetConsequence(redisUnset)}`;
 
+  const liveConsole = tail === undefined ? undefined : createConsoleRoutes(config.console, tail, keys, {
+    breakers: () => breakers.states(),
+    limits: () => limits.usage(),
+    // Every key's active runs, most recent first: what the console has room to list.
+    runs: { active: () => runStore.active(undefined, CONSOLE_RUNS) },
+  }, (error) => logger.error({ err: error }, 'console update failed'));
   const adminRoutes = new AdminRoutes({
     readiness: () => {
       const shared = limits.readiness();
@@ -153,6 +165,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     metrics: (accept: string | undefined) => telemetry.renderMetrics(accept),
     draining: () => server.isDraining,
+    console: liveConsole,
   });
   const adminServer = config.server.adminPort === undefined ? undefined : new AdminServer(config.server.adminHost ?? config.server.host, config.server.adminPort, adminRoutes);
   const server = new GatewayServer(
@@ -182,6 +195,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return port;
     },
     async stop() {
+      liveConsole?.close();
       const { cut } = await server.drain(config.server.drainTimeoutMs);
       logger.info({ cut }, cut === 0 ? 'drained' : 'drain timeout: cut in-flight requests');
       breakers.shutdown();

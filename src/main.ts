@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { hashKey } from './auth/key-store.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createRedactor } from './observe/logger.js';
+import { runDemo } from './demo/demo.js';
 
 /* The CLI: the only file that touches process.* (args, env, signals, exit). */
 
@@ -12,13 +13,18 @@ import { createRedactor } from './observe/logger.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const USAGE = `breakwater [--config FILE] [--port N]   start the gateway (zero-config without a file)
+breakwater demo [--duration S] [--port N] a made-up provider, the gateway and its console under a mixed load
+                                          for S seconds (default 60) on 127.0.0.1:N (default 8380); no API key
 breakwater hash-key [KEY]                 print the sha256 hash of a gateway key for config (reads stdin without KEY)
 breakwater --help | --version`;
+
+const DEMO_PORT = 8380;
+const DEMO_SECONDS = 60;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
+    options: { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, duration: { type: 'string', short: 'd' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
   });
   if (values.help === true) return void process.stdout.write(`${USAGE}\n`);
   if (values.version === true) {
@@ -30,11 +36,12 @@ async function main(): Promise<void> {
     if (key.length === 0) throw new Error('hash-key: no key given');
     return void process.stdout.write(`${hashKey(key)}\n`);
   }
+  if (positionals[0] === 'demo') return demo(values.duration, values.port);
   if (positionals.length > 0) throw new Error(`unknown command "${positionals[0]}"\n${USAGE}`);
+  if (values.duration !== undefined) throw new Error('--duration belongs to `breakwater demo`');
 
   const portText = values.port ?? process.env.PORT;
-  const port = portText === undefined ? undefined : Number(portText);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) throw new Error(`--port: "${portText}" is not a port number`);
+  const port = portText === undefined ? undefined : parsePort(portText);
   const { config, unsetVariables } = loadConfig({ file: values.config ?? process.env.BREAKWATER_CONFIG, env: process.env, port });
 
   // A crash prints its stack through the same scrubber as log lines: no configured key reaches stderr.
@@ -67,6 +74,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port: "${text}" is not a port number`);
+  return port;
+}
+
+/** `breakwater demo`: runs until its duration is over (Ctrl-C ends it early, still with its summary). */
+async function demo(durationText: string | undefined, portText: string | undefined): Promise<void> {
+  const durationSeconds = durationText === undefined ? DEMO_SECONDS : Number(durationText);
+  if (!Number.isInteger(durationSeconds) || durationSeconds < 1 || durationSeconds > 3_600) throw new Error(`--duration: "${durationText}" is not a whole number of seconds from 1 to 3600`);
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  await runDemo({ durationSeconds, port: portText === undefined ? DEMO_PORT : parsePort(portText), out: process.stdout, signal: stop.signal });
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

@@ -35,7 +35,8 @@ export function authenticate(keys: KeyStore, url: string | undefined, headers: I
   return principal;
 }
 
-function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+/** The key a request presents: `Authorization: Bearer`, `api-key` or `x-api-key`. */
+export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   const authorization = headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());

@@ -179,6 +179,15 @@ export const configSchema = z
       })
       .prefault({})
       .describe('The operator.'),
+    console: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve the live console at GET /console (on the admin port when server.adminPort is set, else on the API port).'),
+        public: z.boolean().default(false).describe('Without gateway keys the console answers loopback clients only (others 403); true: anyone who reaches the port. With gateway keys the admin key is always needed.'),
+        maxStreams: positiveInt.max(1_000).default(16).describe('Console pages open at once (live update streams); one more is refused with 503 until one closes.'),
+        sessionTtlMinutes: positiveInt.max(10_080).default(720).describe('How long a console sign-in (an HttpOnly cookie) lasts; sessions live in memory and end with the process.'),
+      })
+      .prefault({})
+      .describe('The live console: traffic, errors, latency, cost, breakers, limits, runs and the last requests, from memory.'),
     limits: z
       .strictObject({
         queueLength: nonNegativeInt.default(100).describe('Requests per key that may wait for a concurrency slot.'),

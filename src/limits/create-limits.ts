@@ -5,7 +5,7 @@ import { MemoryStore } from '../state/memory.js';
 import type { StateStore, StoreHealth } from '../state/store.js';
 import type { PriceTable } from '../usage/pricing.js';
 import { DailyBudget } from './budget.js';
-import { KeyLimiter } from './key-limiter.js';
+import { KeyLimiter, type CountedUsage } from './key-limiter.js';
 import { limitStage, type KeyLimits } from './limit-stage.js';
 import { WindowLimit } from './limiters.js';
 import { ConcurrencyGate } from './queue.js';
@@ -16,8 +16,17 @@ export interface LimitsLog {
   warn(fields: object, message: string): void;
 }
 
+/** One limited key's use of its limits now; a limit the key does not have is absent. */
+export interface KeyLimitUsage extends CountedUsage {
+  readonly key: string;
+  /** Slots in use across replicas sharing state, the limit, and requests queued on this replica. */
+  readonly concurrency: { readonly inUse: number; readonly limit: number; readonly queued: number } | undefined;
+}
+
 export interface Limits {
   readonly stage: Stage;
+  /** Every limited key's use of its limits (read-only; one store read per limit, so called by the console at most once a second). */
+  usage(): Promise<KeyLimitUsage[]>;
   /** The shared state store, for the other features that keep state (tenancy). */
   readonly store: StateStore;
   /** For /readyz: not ready while shared state is down under failClosed. */
@@ -64,8 +73,20 @@ export async function createLimits(config: Config, recorder: Recorder, log: Limi
   return {
     stage,
     store,
+    usage: () => Promise.all([...keys].map(([name, limits]) => usageOf(name, limits))),
     readiness: () => ({ ready: !store.refusing(), state: store.health() }),
     close: () => store.close(),
+  };
+}
+
+async function usageOf(key: string, { counters, gate }: KeyLimits): Promise<KeyLimitUsage> {
+  const [counted, inUse] = await Promise.all([counters?.usage(), gate?.inUse()]);
+  return {
+    key,
+    rpm: counted?.rpm,
+    tpm: counted?.tpm,
+    budget: counted?.budget,
+    concurrency: gate === undefined || inUse === undefined ? undefined : { inUse, limit: gate.limit, queued: gate.depth },
   };
 }
 

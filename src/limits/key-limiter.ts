@@ -30,6 +30,19 @@ export interface Admission {
   readonly spend: SpendReservation | undefined;
 }
 
+/** A window's use against its limit. */
+export interface WindowUsage {
+  readonly used: number;
+  readonly limit: number;
+}
+
+/** A key's counted limits, as the console shows them; absent: the key has no such limit. */
+export interface CountedUsage {
+  readonly rpm: WindowUsage | undefined;
+  readonly tpm: WindowUsage | undefined;
+  readonly budget: { readonly spentUsd: number; readonly limitUsd: number } | undefined;
+}
+
 interface Refusal {
   readonly error: GatewayError;
   /** No retry can cure it: the answer says `x-should-retry: false`. */
@@ -73,6 +86,17 @@ export class KeyLimiter {
       return { headers, rejection: refusal.error, requests: undefined, tokens: undefined, spend: undefined };
     }
     return { headers: this.headers(took.requests, took.tokens, false), rejection: undefined, ...took };
+  }
+
+  /** What this key has used of each counted limit now (read-only, for the console). */
+  async usage(): Promise<CountedUsage> {
+    const { rpm, tpm, budget } = this.counters;
+    const [requests, tokens, spentUsd] = await Promise.all([rpm?.used(this.name), tpm?.used(this.name), budget?.spent(this.name)]);
+    return {
+      rpm: rpm === undefined || requests === undefined ? undefined : { used: requests, limit: rpm.limit },
+      tpm: tpm === undefined || tokens === undefined ? undefined : { used: tokens, limit: tpm.limit },
+      budget: budget === undefined || spentUsd === undefined ? undefined : { spentUsd, limitUsd: budget.limitUsd },
+    };
   }
 
   /** A request refused after admission (queue full or timed out): give back what it took. */

@@ -43,6 +43,12 @@ export class WindowLimit {
     return { admitted: state.admitted, points, state: this.stateOf(state), windowStart: state.windowStart, retryAfterMs: this.retryAfterMs(state, points) };
   }
 
+  /** Points used in the current window, carried debt included (read-only, for the console). */
+  async used(key: string): Promise<number> {
+    const state = await guarded(() => this.counters.peek(this.keyOf(key), this.spec));
+    return state.used;
+  }
+
   /** Returns points to the window they were taken from; once that window is over there is nothing to return them to. */
   async giveBack(key: string, points: number, windowStart: number): Promise<void> {
     if (points <= 0) return;

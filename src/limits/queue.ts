@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Leases } from '../state/store.js';
-import { stateUnavailable } from './limiters.js';
+import { guarded, stateUnavailable } from './limiters.js';
 
 /** Header carrying a request's queue priority: an integer 0 (served first) to 9 (served last). */
 export const PRIORITY_HEADER = 'x-breakwater-priority';
@@ -69,6 +69,15 @@ export class ConcurrencyGate {
 
   get depth(): number {
     return this.waiting.length;
+  }
+
+  /** Slots held by every replica sharing the store (read-only, for the console). */
+  inUse(): Promise<number> {
+    return guarded(() => this.options.leases.count(this.options.key));
+  }
+
+  get limit(): number {
+    return this.options.limit;
   }
 
   /** A slot now, or after waiting at most `maxWaitMs`; rejects when the queue is full, on timeout, or on abort. */

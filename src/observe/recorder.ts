@@ -62,3 +62,8 @@ export interface Recorder {
   /** The response cache answered a call of a caching route; a hit names the stored answer's model (`ctx.cache` holds its cost). */
   cacheAnswered(ctx: RequestContext, result: CacheResult, model: string | undefined): void;
 }
+
+/** Told of every finished request after metrics, spans and the access line (the console's live tail). */
+export interface FinishedRequestListener {
+  requestFinished(ctx: RequestContext): void;
+}

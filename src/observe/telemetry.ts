@@ -10,7 +10,7 @@ import { createRedactor } from './logger.js';
 import { safeUrl } from './safe-url.js';
 import { Metrics, type LimitName } from './metrics.js';
 import { ModelLabels, modelsNamedInRoutes } from './model-labels.js';
-import type { AttemptHandle, AttemptOutcome, DetachedEvent, IdempotencyOutcome, Recorder } from './recorder.js';
+import type { AttemptHandle, AttemptOutcome, DetachedEvent, FinishedRequestListener, IdempotencyOutcome, Recorder } from './recorder.js';
 import type { SpanRecorder } from './request-trace.js';
 import { EVENT } from './semconv.js';
 import { startTracing, tracingSettings, type Env, type Tracing, type TracingSettings } from './tracing.js';
@@ -26,6 +26,8 @@ export interface TelemetryOptions {
   readonly secrets: readonly string[];
   /** prom-client default process metrics (default on). */
   readonly defaultMetrics?: boolean;
+  /** Told of every finished request, after the metrics and the access line. */
+  readonly listeners?: readonly FinishedRequestListener[];
 }
 
 /** Unpriced model names warned about once each; a client can send endless names, so the set is bounded. */
@@ -122,6 +124,13 @@ export class Telemetry implements Recorder {
       ctx.log.error({ err: error }, 'telemetry error');
     }
     writeAccessLog(ctx, ids?.traceId ?? incomingTraceId(ctx), ids?.spanId);
+    for (const listener of this.options.listeners ?? []) {
+      try {
+        listener.requestFinished(ctx);
+      } catch (error) {
+        ctx.log.error({ err: error }, 'request listener error');
+      }
+    }
   }
 
   circuitChanged(upstream: string, state: CircuitState): void {

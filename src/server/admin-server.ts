@@ -8,9 +8,11 @@ export interface AdminHandlers {
   readonly metrics: (accept: string | undefined) => Promise<{ contentType: string; body: string }>;
   /** True while the gateway drains: /readyz says so. */
   readonly draining: () => boolean;
+  /** The console (`/console` and below), served wherever /metrics is; undefined when disabled. */
+  readonly console?: { handle(path: string, req: IncomingMessage, res: ServerResponse): boolean } | undefined;
 }
 
-/** /healthz, /readyz and /metrics: served on the API port, or on `server.adminPort` when one is set. */
+/** /healthz, /readyz, /metrics and the console: served on the API port, or on `server.adminPort` when one is set. */
 export class AdminRoutes {
   constructor(private readonly handlers: AdminHandlers) {}
 
@@ -19,7 +21,7 @@ export class AdminRoutes {
     if (path === '/healthz') sendJson(res, 200, { status: 'ok' });
     else if (path === '/readyz') this.readyz(res);
     else if (path === '/metrics') void this.metrics(req, res);
-    else return false;
+    else return this.handlers.console?.handle(path, req, res) ?? false;
     return true;
   }
 
@@ -38,8 +40,9 @@ export class AdminRoutes {
 }
 
 /**
- * A second listener for what operators and Kubernetes read (metrics, readiness, health), so the API
- * port does not show key names, per-key spend and upstream names to every client that reaches it.
+ * A second listener for what operators and Kubernetes read (metrics, readiness, health, the
+ * console), so the API port does not show key names, per-key spend and upstream names to every
+ * client that reaches it.
  */
 export class AdminServer {
   private readonly server: http.Server;

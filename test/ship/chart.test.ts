@@ -68,6 +68,9 @@ describe('Helm chart helm/breakwater', () => {
     ['a misspelled top-level key', { replicas: 3 }],
     ['a probe on an unknown path', { probes: { liveness: { path: '/health' } } }],
     ['a key hash that is not sha256', { config: { keys: [{ name: 'a', hash: 'md5:abc' }] } }],
+    ['sidecar mode without an agent container', { mode: 'sidecar' }],
+    ['an unknown mode', { mode: 'daemonset' }],
+    ['an agent container named breakwater', { mode: 'sidecar', sidecar: { containers: [{ name: 'breakwater', image: 'x' }] } }],
   ] as const)('values.schema.json rejects %s', (_what, over) => {
     expect(errorsOf(layer(defaults, over as Values))).not.toBe('');
   });
@@ -132,7 +135,8 @@ describe('Helm chart helm/breakwater', () => {
   });
 
   it('the Deployment probes /healthz and /readyz, waits in preStop and runs the config it mounts', () => {
-    const deployment = readRepoFile(CHART, 'templates', 'deployment.yaml');
+    // The container itself is a helper, shared by the standalone and the sidecar pod.
+    const deployment = readRepoFile(CHART, 'templates', 'deployment.yaml') + readRepoFile(CHART, 'templates', '_helpers.tpl');
     const probes = defaults.probes as Record<string, { path: string }>;
     expect(probes.liveness?.path).toBe('/healthz');
     expect(probes.readiness?.path).toBe('/readyz');
