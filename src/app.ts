@@ -191,7 +191,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (const unset of unsetVariables) {
         logger.warn({ path: unset.path, variable: unset.variable, consequence: unsetConsequence(unset) }, `config: ${unset.path} names \${${unset.variable}}, which is not set`);
       }
-      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, baseUrl: safeUrl(u.baseUrl), credentials: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length, adminPort }, 'listening');
+      logger.info({ host: config.server.host, port, upstreams: config.upstreams.map((u) => ({ name: u.name, api: u.api, baseUrl: safeUrl(u.baseUrl), credentials: u.apiKey === undefined ? 'client' : 'configured' })), routes: config.routes.map((r) => ({ match: r.match, targets: r.targets.map((t) => t.upstream) })), keys: config.keys.length, adminPort }, 'listening');
       return port;
     },
     async stop() {

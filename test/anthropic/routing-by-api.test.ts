@@ -85,6 +85,10 @@ describe('when nothing is configured (zero-config), then /v1/messages goes to An
   it('names the default upstream each API reached', async () => {
     // Offline the default upstreams cannot be reached (and online they refuse a dummy key): which one was asked is the point.
     const gw = await gatewayProcess({ config: { server: { host: '127.0.0.1' }, retry: { maxAttempts: 1 } } });
+    expect(gw.logs().find((line) => line.msg === 'listening')?.upstreams).toEqual([
+      { name: 'openai', api: 'openai', baseUrl: 'https://api.openai.com/v1', credentials: 'client' },
+      { name: 'anthropic', api: 'anthropic', baseUrl: 'https://api.anthropic.com/v1', credentials: 'client' },
+    ]);
     const messages = await post(gw, '/messages', messageBody(), { 'x-api-key': 'sk-ant-dummy' });
     expect(messages.headers.get('x-breakwater-upstream')).toBe('anthropic');
     const chat = await post(gw, '/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: MESSAGES }), { authorization: 'Bearer sk-dummy' });
