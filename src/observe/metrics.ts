@@ -231,11 +231,13 @@ export class Metrics {
     this.runsActive.inc({ key });
   }
 
-  runEnded(key: string, calls: number, costUsd: number, durationSeconds: number): void {
+  /** A run ended; its totals are unknown when a bounded in-process store let its record go (the gauge still moves). */
+  runEnded(key: string, run: { readonly calls: number; readonly costUsd: number; readonly durationSeconds: number } | undefined): void {
     this.runsActive.dec({ key });
-    this.runCost.observe({ key }, costUsd);
-    this.runCalls.observe({ key }, calls);
-    this.runDuration.observe({ key }, durationSeconds);
+    if (run === undefined) return;
+    this.runCost.observe({ key }, run.costUsd);
+    this.runCalls.observe({ key }, run.calls);
+    this.runDuration.observe({ key }, run.durationSeconds);
   }
 
   agentLoop(key: string, action: string): void {

@@ -46,7 +46,7 @@ export interface Recorder {
   /** A call started a new agent run (exactly once per run across replicas). */
   runStarted(key: string, source: string): void;
   /** A run ended (exactly once per run across replicas): its totals. */
-  runEnded(key: string, run: { readonly calls: number; readonly costUsd: number; readonly durationSeconds: number }): void;
+  runEnded(key: string, run: { readonly calls: number; readonly costUsd: number; readonly durationSeconds: number } | undefined): void;
   /** The request's history ends in an agent loop; `action` is what the gateway did about it. */
   agentLoop(ctx: RequestContext, action: 'warn' | 'block', count: number): void;
   idempotency(outcome: IdempotencyOutcome): void;

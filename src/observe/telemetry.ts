@@ -170,8 +170,8 @@ export class Telemetry implements Recorder {
     this.metrics.runStarted(key, source);
   }
 
-  runEnded(key: string, run: { readonly calls: number; readonly costUsd: number; readonly durationSeconds: number }): void {
-    this.metrics.runEnded(key, run.calls, run.costUsd, run.durationSeconds);
+  runEnded(key: string, run: { readonly calls: number; readonly costUsd: number; readonly durationSeconds: number } | undefined): void {
+    this.metrics.runEnded(key, run);
   }
 
   agentLoop(ctx: RequestContext, action: 'warn' | 'block', count: number): void {

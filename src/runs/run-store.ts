@@ -35,6 +35,12 @@ export interface CallFacts {
   readonly responseId: string | undefined;
 }
 
+/** A run the sweep ended: its key, and its record unless the store let it go. */
+export interface EndedRun {
+  readonly key: string;
+  readonly run: RunRecord | undefined;
+}
+
 /** How long an ended run's record stays readable (status `ended`), and the run-end sweep's grace. */
 export const ENDED_KEPT_MS = 10 * 60_000;
 const ALL_ACTIVE = 'runs:active';
@@ -119,17 +125,17 @@ export class RunStore {
 
   /**
    * Runs whose last call is older than the idle timeout, each claimed by exactly one caller across
-   * replicas (the index removal decides), with its final record.
+   * replicas (the index removal decides), with its final record when the store still holds it (a
+   * bounded in-process store may have let it go: the run still ends, without its totals).
    */
-  async claimEnded(now = Date.now(), limit = 500): Promise<RunRecord[]> {
+  async claimEnded(now = Date.now(), limit = 500): Promise<EndedRun[]> {
     const ended = await this.indexes.range(ALL_ACTIVE, Number.NEGATIVE_INFINITY, now - this.idleMs, limit);
-    const claimed: RunRecord[] = [];
+    const claimed: EndedRun[] = [];
     for (const { member: m } of ended) {
       if (!(await this.indexes.remove(ALL_ACTIVE, m))) continue;
       const [key, id] = split(m);
       await this.indexes.remove(keyIndex(key), id);
-      const run = await this.get(key, id, now);
-      if (run !== undefined) claimed.push(run);
+      claimed.push({ key, run: await this.get(key, id, now) });
     }
     return claimed;
   }

@@ -3,6 +3,9 @@ import type { RunStore } from './run-store.js';
 
 /** How often each replica looks for runs that went idle. */
 const SWEEP_EVERY_MS = 15_000;
+/** Runs claimed per store round trip; a sweep goes on while batches come back full, for at most SWEEP_BUDGET_MS. */
+const BATCH = 500;
+const SWEEP_BUDGET_MS = 1_000;
 
 export interface SweepLog {
   warn(fields: object, message: string): void;
@@ -24,17 +27,23 @@ export class RunSweeper {
   }
 
   sweep(now = Date.now()): Promise<void> {
-    this.sweeping ??= this.store
-      .claimEnded(now)
-      .then((ended) => {
-        for (const run of ended) {
-          const durationSeconds = (Date.parse(run.lastCallAt) - Date.parse(run.firstCallAt)) / 1000;
-          this.recorder.runEnded(run.key, { calls: run.calls, costUsd: run.costUsd, durationSeconds });
-        }
-      })
+    this.sweeping ??= this.claimAll(now)
       .catch((error: unknown) => this.log.warn({ err: error }, 'runs: could not end idle runs; will try again'))
       .finally(() => (this.sweeping = undefined));
     return this.sweeping;
+  }
+
+  /** Thousands of one-call runs a second end as fast as they start: batches until one comes back short. */
+  private async claimAll(now: number): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      const ended = await this.store.claimEnded(now, BATCH);
+      for (const { key, run } of ended) {
+        const totals = run === undefined ? undefined : { calls: run.calls, costUsd: run.costUsd, durationSeconds: (Date.parse(run.lastCallAt) - Date.parse(run.firstCallAt)) / 1000 };
+        this.recorder.runEnded(key, totals);
+      }
+      if (ended.length < BATCH || Date.now() - started > SWEEP_BUDGET_MS) return;
+    }
   }
 
   stop(): void {

@@ -14,6 +14,8 @@ const HEALTH: StoreHealth = Object.freeze({ backend: 'memory', up: true, policy:
  * unseen among the 100k most recent ones.
  */
 const MAX_ENTRIES = 100_000;
+/** Members of an index may be re-added out of time order by up to a request's lifetime; range() looks this far past `max`. */
+const RANGE_SLACK_MS = 15 * 60_000;
 const DEFAULT_RECORD_BYTES = 64 * 1024 * 1024;
 
 interface Window {
@@ -160,25 +162,55 @@ class MemoryHashes implements Hashes {
   }
 }
 
+const OVERFLOW_FACTOR = 10;
+
+/**
+ * Indexes in process, each bounded: past `maxMembers` the member added longest ago is let go from
+ * the index proper and kept in a bounded overflow with score 0, so a claim of expired members still
+ * finds it and removes it once (a run squeezed out early still ends, and is counted as ended).
+ * Members are kept in the order they were last added, which is score order for timestamps, so
+ * `range` can stop early for the expired end.
+ */
 class MemoryIndexes implements Indexes {
   private readonly indexes = new Map<string, Map<string, number>>();
+  private readonly overflow = new Map<string, Set<string>>();
+
+  constructor(private readonly maxMembers = MAX_ENTRIES) {}
 
   async add(key: string, member: string, score: number): Promise<boolean> {
-    const index = this.indexes.get(key) ?? new Map<string, number>();
-    const added = !index.has(member);
+    let index = this.indexes.get(key);
+    if (index === undefined) this.indexes.set(key, (index = new Map<string, number>()));
+    const added = !index.delete(member) && !(this.overflow.get(key)?.delete(member) ?? false);
     index.set(member, score);
-    this.indexes.set(key, index);
+    if (index.size > this.maxMembers) this.squeeze(key, index);
     return added;
   }
 
   async remove(key: string, member: string): Promise<boolean> {
-    return this.indexes.get(key)?.delete(member) ?? false;
+    return (this.indexes.get(key)?.delete(member) ?? false) || (this.overflow.get(key)?.delete(member) ?? false);
   }
 
   async range(key: string, min: number, max: number, limit: number): Promise<Array<{ member: string; score: number }>> {
     const out: Array<{ member: string; score: number }> = [];
-    for (const [member, score] of this.indexes.get(key) ?? []) if (score >= min && score <= max) out.push({ member, score });
+    if (min <= 0 && max >= 0) for (const member of this.overflow.get(key) ?? []) out.push({ member, score: 0 });
+    for (const [member, score] of this.indexes.get(key) ?? []) {
+      if (score >= min && score <= max) out.push({ member, score });
+      // Scores follow insertion order (times of adds) up to reordering within a request's lifetime.
+      else if (score > max + RANGE_SLACK_MS && max !== Number.POSITIVE_INFINITY) break;
+    }
     return out.sort((a, b) => a.score - b.score).slice(0, limit);
+  }
+
+  private squeeze(key: string, index: Map<string, number>): void {
+    const oldest = index.keys().next().value;
+    if (oldest === undefined) return;
+    index.delete(oldest);
+    let overflow = this.overflow.get(key);
+    if (overflow === undefined) this.overflow.set(key, (overflow = new Set<string>()));
+    overflow.add(oldest);
+    // Claims empty the overflow every sweep; past ten times the bound (a rate no sweep keeps up with)
+    // the oldest is forgotten for good, so memory stays bounded whatever the rate.
+    if (overflow.size > this.maxMembers * OVERFLOW_FACTOR) overflow.delete(overflow.values().next().value!);
   }
 }
 
@@ -205,8 +237,14 @@ export class MemoryStore implements StateStore {
   readonly counters: Counters = new MemoryCounters();
   readonly leases: Leases = new MemoryLeases();
   readonly hashes: Hashes = new MemoryHashes();
-  readonly indexes: Indexes = new MemoryIndexes();
+  readonly indexes: Indexes;
+
   private readonly spaces = new Map<string, Records>();
+
+  /** `maxIndexMembers` bounds each index (tests make it small). */
+  constructor(bounds: { readonly maxIndexMembers?: number } = {}) {
+    this.indexes = new MemoryIndexes(bounds.maxIndexMembers);
+  }
 
   records(space: string, bounds: RecordBounds = {}): Records {
     let records = this.spaces.get(space);

@@ -125,6 +125,21 @@ describe.each(backends)('the %s store', (_name, make) => {
   });
 });
 
+describe('a memory store index past its bound', () => {
+  it('lets the oldest members go from the index, and an expired-members claim still finds each once', async () => {
+    const store = new MemoryStore({ maxIndexMembers: 3 });
+    for (let i = 1; i <= 8; i++) await store.indexes.add('runs', `m${i}`, 1_000 + i);
+    // The three newest stay with their scores; the squeezed ones are kept (bounded) with score 0.
+    expect((await store.indexes.range('runs', 1_000, Infinity, 10)).map((e) => e.member)).toEqual(['m6', 'm7', 'm8']);
+    const expired = (await store.indexes.range('runs', -Infinity, 500, 10)).map((e) => e.member);
+    expect(expired).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    for (const member of expired) expect(await store.indexes.remove('runs', member)).toBe(true);
+    expect(await store.indexes.remove('runs', 'm1')).toBe(false);
+    // A squeezed member added again is not new (one run, one start).
+    expect(await store.indexes.add('runs', 'm7', 2_000)).toBe(false);
+  });
+});
+
 describe('a Redis store under failOpen', () => {
   it('when Redis goes down, then counters continue from the last value seen, and hand what they counted back', async () => {
     let upCount = 0;
