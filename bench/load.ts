@@ -139,3 +139,32 @@ export async function runTtft(url: string, requests: number, concurrency: number
   samples.sort((a, b) => a - b);
   return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), n: samples.length, failures };
 }
+
+/** `requests` non-streaming calls one after another on one connection: the latency a lone agent sees. */
+export async function runSerial(url: string, requests: number, deadlineMs: number): Promise<TtftRun> {
+  const pool = new Pool(url, { connections: 1, keepAliveTimeout: 4_000 });
+  const body = chatBody(false);
+  const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench' };
+  const samples: number[] = [];
+  let failures = 0;
+  const until = Date.now() + deadlineMs;
+  const one = async (record: boolean): Promise<void> => {
+    const t0 = performance.now();
+    try {
+      const r = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers, body, headersTimeout: 5000, bodyTimeout: 5000 });
+      await r.body.dump({ limit: Number.POSITIVE_INFINITY });
+      if (r.statusCode !== 200) failures++;
+      else if (record) samples.push(performance.now() - t0);
+    } catch {
+      failures++;
+    }
+  };
+  try {
+    for (let i = 0; i < Math.min(50, requests); i++) await one(false);
+    for (let i = 0; i < requests && Date.now() < until; i++) await one(true);
+  } finally {
+    await pool.close();
+  }
+  samples.sort((a, b) => a - b);
+  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), n: samples.length, failures };
+}

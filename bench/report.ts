@@ -48,6 +48,13 @@ export interface TtftSummary {
 export interface Summary {
   load: Record<string, Record<number, LoadSummary>>;
   ttft: Record<string, TtftSummary>;
+  /** One call at a time on one connection: the latency a lone agent sees. */
+  serial: Record<string, TtftSummary>;
+  /** Median over rounds of this target's c=1 p50 minus direct's in the same round. */
+  serialOverDirectMs: Record<string, number>;
+  ttftOverDirectMs: Record<string, number>;
+  /** Median over rounds of this target's CPU per request over the reference's, same round and connections. */
+  cpuVsBare: Record<string, Record<number, number>>;
 }
 
 function pairedRatio(runs: LoadRecord[], target: string, ref: string | undefined, c: number): number {
@@ -59,11 +66,23 @@ function pairedRatio(runs: LoadRecord[], target: string, ref: string | undefined
   return median(ratios);
 }
 
-export function summarise(targets: TargetInfo[], conns: number[], load: LoadRecord[], ttft: TtftRecord[]): Summary {
+/** Median over rounds of f(target's record) - f(reference's record) in the same round. */
+function pairedDelta(runs: TtftRecord[], target: string, ref: string | undefined): number {
+  if (ref === undefined) return Number.NaN;
+  return median(runs.filter((x) => x.target === target).map((x) => x.p50Ms - (runs.find((y) => y.target === ref && y.round === x.round)?.p50Ms ?? Number.NaN)));
+}
+
+function pairedCpu(runs: LoadRecord[], target: string, ref: string | undefined, c: number): number {
+  if (ref === undefined) return Number.NaN;
+  const find = (r: number): LoadRecord | undefined => runs.find((x) => x.target === ref && x.round === r && x.connections === c);
+  return median(runs.filter((x) => x.target === target && x.connections === c).map((x) => x.targetCpuUsPerReq / (find(x.round)?.targetCpuUsPerReq ?? Number.NaN)));
+}
+
+export function summarise(targets: TargetInfo[], conns: number[], load: LoadRecord[], ttft: TtftRecord[], serial: TtftRecord[] = []): Summary {
   const direct = targets.find((t) => t.kind === 'direct')?.name;
   const bare = targets.find((t) => t.kind === 'bare')?.name;
   const gateway = targets.find((t) => t.kind === 'gateway')?.name;
-  const out: Summary = { load: {}, ttft: {} };
+  const out: Summary = { load: {}, ttft: {}, serial: {}, serialOverDirectMs: {}, ttftOverDirectMs: {}, cpuVsBare: {} };
   for (const t of targets) {
     out.load[t.name] = {};
     for (const c of conns) {
@@ -88,6 +107,11 @@ export function summarise(targets: TargetInfo[], conns: number[], load: LoadReco
     }
     const ts = ttft.filter((x) => x.target === t.name);
     out.ttft[t.name] = { p50Ms: median(ts.map((x) => x.p50Ms)), p99Ms: median(ts.map((x) => x.p99Ms)), failures: ts.reduce((a, x) => a + x.failures, 0) };
+    const ss = serial.filter((x) => x.target === t.name);
+    out.serial[t.name] = { p50Ms: median(ss.map((x) => x.p50Ms)), p99Ms: median(ss.map((x) => x.p99Ms)), failures: ss.reduce((a, x) => a + x.failures, 0) };
+    out.serialOverDirectMs[t.name] = pairedDelta(serial, t.name, direct);
+    out.ttftOverDirectMs[t.name] = pairedDelta(ttft, t.name, direct);
+    out.cpuVsBare[t.name] = Object.fromEntries(conns.map((c) => [c, pairedCpu(load, t.name, bare, c)]));
   }
   return out;
 }
@@ -130,16 +154,6 @@ export function render(targets: TargetInfo[], conns: number[], s: Summary, round
   }
   const over = (c: number, g: (l: LoadSummary) => number): number => median(targets.map((t) => { const l = s.load[t.name]?.[c]; return l ? g(l) : Number.NaN; }));
   const gen = conns.map((c) => `c=${c}: load generator ${f(100 * over(c, (l) => l.loadgenCpu))}% of a core, host busy ${f(over(c, (l) => l.hostBusyCores), 2)} cores, steal ${f(over(c, (l) => l.hostStealCores), 2)}, other work ${f(over(c, (l) => l.otherCores), 2)}`).join('; ');
-  const maxC = Math.max(...conns);
-  const checks = targets
-    .filter((t) => t.kind === 'gateway')
-    .map((t) => {
-      const worst = Math.min(...conns.map((c) => s.load[t.name]?.[c]?.ratioVsBare ?? Number.NaN));
-      const ttftOver = (s.ttft[t.name]?.p50Ms ?? Number.NaN) - (s.ttft[direct]?.p50Ms ?? Number.NaN);
-      const rss = s.load[t.name]?.[maxC]?.peakRssMiB ?? Number.NaN;
-      const ok = (b: boolean): string => (b ? 'ok' : 'MISS');
-      return `${t.name}: throughput ${f(worst, 2)}x bare (>= 0.9: ${ok(worst >= 0.9)}), TTFT p50 +${f(ttftOver, 2)} ms over direct (<= 1.5: ${ok(ttftOver <= 1.5)}), peak RSS ${f(rss)} MiB at c=${maxC} (<= 120: ${ok(rss <= 120)})`;
-    });
   const disturbed = raw.filter((r) => r.otherCores > 0.5).length;
   return [
     `Throughput and latency under load (medians of ${rounds} interleaved rounds; ratios are medians of same-round ratios)`,
@@ -149,7 +163,41 @@ export function render(targets: TargetInfo[], conns: number[], s: Summary, round
     table(rows2),
     '',
     `CPU (medians over targets): ${gen}`,
-    ...checks.map((c) => `Targets (issue 2) ${c}`),
     disturbed > 0 ? `WARNING: ${disturbed} of ${raw.length} load runs had more than 0.5 cores of other work on the host; req/s is unreliable, CPU us/req less so.` : 'No load run saw more than 0.5 cores of other work on the host.',
+  ].join('\n');
+}
+
+/**
+ * The sidecar footprint table of issue 11: every row with its figure from this run and its goal.
+ * `main` is the default-config gateway; `limits` and `tracing` are the variants of the same run.
+ */
+export function goals(s: Summary, conns: number[], idleRss: Record<string, number>, main: string): string {
+  const pair = (g: (c: number) => number): string => conns.map((c) => f(g(c), 2)).join(' / ');
+  const worst = (g: (c: number) => number, higherIsBetter: boolean): number => (higherIsBetter ? Math.min : Math.max)(...conns.map(g));
+  const maxC = Math.max(...conns);
+  const ok = (b: boolean): string => (b ? 'met' : 'NOT MET');
+  const rows: string[][] = [['measure', `figure (c=${conns.join(' / ')})`, 'goal', '']];
+  const tput = (c: number): number => s.load[main]?.[c]?.ratioVsBare ?? Number.NaN;
+  rows.push(['throughput, default config, x bare', pair(tput), '>= 0.9', ok(worst(tput, true) >= 0.9)]);
+  const cpu = (c: number): number => s.cpuVsBare[main]?.[c] ?? Number.NaN;
+  rows.push(['CPU per request, default config, x bare', pair(cpu), '<= 1.15', ok(worst(cpu, false) <= 1.15)]);
+  const limits = (c: number): number => s.load['limits']?.[c]?.ratioVsGateway ?? Number.NaN;
+  rows.push(['keys + four limits (memory), x default', pair(limits), '>= 0.92', ok(worst(limits, true) >= 0.92)]);
+  const tracing = (c: number): number => s.load['tracing']?.[c]?.ratioVsGateway ?? Number.NaN;
+  rows.push(['tracing on (OTLP/gRPC, local receiver), x default', pair(tracing), '>= 0.85', ok(worst(tracing, true) >= 0.85)]);
+  const peak = s.load[main]?.[maxC]?.peakRssMiB ?? Number.NaN;
+  rows.push([`resident memory peak at ${maxC} connections, MiB`, f(peak), '<= 180', ok(peak <= 180)]);
+  const idle = idleRss[main] ?? Number.NaN;
+  rows.push(['resident memory idle, after start and one request, MiB', f(idle, 1), '<= 70', ok(idle <= 70)]);
+  const ttft = s.ttftOverDirectMs[main] ?? Number.NaN;
+  rows.push(['time to first token overhead p50 over direct, ms', sign(ttft), '<= 0.5', ok(ttft <= 0.5)]);
+  const serial = s.serialOverDirectMs[main] ?? Number.NaN;
+  rows.push(['added latency at 1 connection p50 over direct, ms', sign(serial, 3), '<= 0.25', ok(serial <= 0.25)]);
+  const bareSerial = s.serialOverDirectMs['bare'] ?? Number.NaN;
+  const bareTtft = s.ttftOverDirectMs['bare'] ?? Number.NaN;
+  return [
+    `Issue 11 footprint (${main}; medians of same-round ratios and differences)`,
+    table(rows),
+    `For scale, the bare forwarder in this run: TTFT +${f(bareTtft, 2)} ms, c=1 latency +${f(bareSerial, 3)} ms over direct; idle RSS ${f(idleRss['bare'] ?? Number.NaN, 1)} MiB.`,
   ].join('\n');
 }

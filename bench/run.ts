@@ -7,9 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { runLoad, runTtft, chatBody } from './load.ts';
+import { runLoad, runSerial, runTtft, chatBody } from './load.ts';
 import { freePort, killAllSync, rssMiB, spawnChild, stopAll, stopChild, waitForHttp, waitForLine, type Child } from './proc.ts';
-import { render, summarise, type Kind, type LoadRecord, type TargetInfo, type TtftRecord } from './report.ts';
+import { goals, render, summarise, type Kind, type LoadRecord, type TargetInfo, type TtftRecord } from './report.ts';
 
 const HELP = `node bench/run.ts [flags]
   --rounds N              interleaved rounds (3)
@@ -17,6 +17,8 @@ const HELP = `node bench/run.ts [flags]
   --warmup-initial S      JIT warm-up per target and connection count before round 1 (4)
   --connections A,B       autocannon connection counts (32,256)
   --ttft-requests N       streaming requests per target and round (200); --ttft-concurrency N (4)
+  --serial-requests N     one-at-a-time calls per target and round, for the added latency at 1 connection (400)
+  --core-only             only direct, bare and the main gateway (no limits and tracing variants)
   --gateway-config FILE   config of the main gateway (bench/configs/default.yaml); use \${BENCH_UPSTREAM_URL}
   --label NAME            name of the main gateway variant (gateway)
   --extra-gateway N=FILE  another gateway variant in the same interleaved run (repeatable)
@@ -35,6 +37,8 @@ const { values: o } = parseArgs({
     connections: { type: 'string', default: '32,256' },
     'ttft-requests': { type: 'string', default: '200' },
     'ttft-concurrency': { type: 'string', default: '4' },
+    'serial-requests': { type: 'string', default: '400' },
+    'core-only': { type: 'boolean', default: false },
     'gateway-config': { type: 'string', default: fileURLToPath(new URL('configs/default.yaml', import.meta.url)) },
     label: { type: 'string', default: 'gateway' },
     'extra-gateway': { type: 'string', multiple: true, default: [] },
@@ -65,6 +69,7 @@ const warmupInitial = int(o['warmup-initial'], 'warmup-initial', 60);
 const conns = o.connections.split(',').map((c) => int(c, 'connections', 2000));
 const ttftN = int(o['ttft-requests'], 'ttft-requests', 10_000);
 const ttftC = int(o['ttft-concurrency'], 'ttft-concurrency', 64);
+const serialN = int(o['serial-requests'], 'serial-requests', 10_000);
 
 interface Variant {
   name: string;
@@ -73,7 +78,9 @@ interface Variant {
   otlp: boolean;
 }
 const variants: Variant[] = [{ name: o.label, config: resolve(o['gateway-config']), env: {}, otlp: false }];
-for (const spec of o['extra-gateway']) {
+// The issue-11 table compares limits and tracing with the default config in the same run.
+const issueVariants = o['core-only'] || o['stand-in'] ? [] : [`limits=${fileURLToPath(new URL('configs/limits-memory.yaml', import.meta.url))}`, `tracing=${resolve(o['gateway-config'])}`];
+for (const spec of [...issueVariants, ...o['extra-gateway']]) {
   const [name, config] = spec.split('=', 2);
   if (!name || !config) throw new Error(`--extra-gateway wants NAME=FILE, got ${spec}`);
   if (!/^[\w.-]+$/.test(name) || ['direct', 'bare'].includes(name) || variants.some((v) => v.name === name)) throw new Error(`bad or duplicate variant name ${name}`);
@@ -84,7 +91,7 @@ const variant = (name: string): Variant => {
   if (!v) throw new Error(`no gateway variant named ${name}`);
   return v;
 };
-for (const name of o.otlp) variant(name).otlp = true;
+for (const name of [...(issueVariants.length > 0 ? ['tracing'] : []), ...o.otlp]) variant(name).otlp = true;
 for (const spec of o.env) {
   const m = /^([^:]+):([^=]+)=(.*)$/.exec(spec);
   if (!m?.[1] || !m[2] || m[3] === undefined) throw new Error(`--env wants NAME:KEY=VALUE, got ${spec}`);
@@ -102,7 +109,7 @@ interface Target extends TargetInfo {
 }
 
 // Budget: every load run, TTFT, startup and cleanup; past it the bench stops itself.
-const budgetS = (variants.length + 2) * (rounds * (conns.length * (warmup + duration + 1.5) + 10) + conns.length * warmupInitial) + 90;
+const budgetS = (variants.length + 2) * (rounds * (conns.length * (warmup + duration + 1.5) + 10 + serialN / 200) + conns.length * warmupInitial) + 120;
 const deadline = setTimeout(() => {
   console.error(`bench: over its ${budgetS.toFixed(0)} s budget, stopping`);
   void stopAll().then(() => process.exit(2));
@@ -161,9 +168,14 @@ async function main(): Promise<void> {
     targets.push({ name: v.name, kind: 'gateway', url, child });
   }
   for (const t of targets) await preflight(t);
+  // What a sidecar holds while its agent thinks: resident memory after start and one request.
+  await sleep(2_000);
+  const idleRss = Object.fromEntries(targets.map((t) => [t.name, rssMiB(t.child.pid) ?? Number.NaN]));
+  console.log(`idle RSS after start and one request (MiB): ${Object.entries(idleRss).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
 
   const load: LoadRecord[] = [];
   const ttft: TtftRecord[] = [];
+  const serial: TtftRecord[] = [];
   const ownPids = [...new Set([...targets.map((t) => t.child.pid), ...(otlp ? [otlp.pid] : [])])];
   const t0 = Date.now();
   // Fresh processes run cold code (about twice the CPU per request for the first seconds): warm every target first.
@@ -184,11 +196,17 @@ async function main(): Promise<void> {
       ttft.push({ round, target: t.name, ...r });
       console.log(`round ${round} ttft ${t.name}: p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms (n=${r.n}, failures ${r.failures})`);
     }
+    for (const t of order) {
+      const r = await runSerial(t.url, serialN, 60_000);
+      serial.push({ round, target: t.name, ...r });
+      console.log(`round ${round} c=1 ${t.name}: p50 ${r.p50Ms.toFixed(3)} ms p99 ${r.p99Ms.toFixed(3)} ms (n=${r.n}, failures ${r.failures})`);
+    }
   }
   const endRss = Object.fromEntries(targets.map((t) => [t.name, rssMiB(t.child.pid)]));
   const info: TargetInfo[] = targets.map(({ name, kind }) => ({ name, kind }));
-  const summary = summarise(info, conns, load, ttft);
+  const summary = summarise(info, conns, load, ttft, serial);
   console.log(`\n${render(info, conns, summary, rounds, load)}`);
+  if (issueVariants.length > 0) console.log(`\n${goals(summary, conns, idleRss, o.label)}`);
   console.log(`RSS at end (MiB): ${Object.entries(endRss).map(([k, v]) => `${k} ${v?.toFixed(1) ?? '-'}`).join(', ')}`);
   let spansReceived: unknown;
   if (otlp) {
@@ -202,13 +220,14 @@ async function main(): Promise<void> {
     startedAt: new Date(t0).toISOString(),
     elapsedS: (Date.now() - t0) / 1000,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadavg: loadavg() },
-    options: { rounds, duration, warmup, warmupInitial, connections: conns, ttftRequests: ttftN, ttftConcurrency: ttftC, ttftStream: { chunks: 5, chunkDelayMs: 5 }, standIn: o['stand-in'], gatewayStdout: o['gateway-stdout'] },
+    options: { rounds, duration, warmup, warmupInitial, connections: conns, ttftRequests: ttftN, ttftConcurrency: ttftC, serialRequests: serialN, ttftStream: { chunks: 5, chunkDelayMs: 5 }, standIn: o['stand-in'], gatewayStdout: o['gateway-stdout'] },
     variants: variants.map((v) => ({ ...v, env: Object.keys(v.env) })),
     targets: kinds,
     summary,
     rssAtEndMiB: endRss,
+    idleRssMiB: idleRss,
     spansReceived,
-    raw: { load, ttft },
+    raw: { load, ttft, serial },
   };
   writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`wrote ${o.out}`);
