@@ -33,9 +33,10 @@ describe('runFromRequest: the rules that need no lookup, in order', () => {
     expect(runFromRequest({ 'session-id': 'bad value\n' }, {})).toBeUndefined();
   });
 
-  it('makes new ids of 128 random bits', () => {
+  it('makes new ids from random UUIDs, valid as run ids a client can send back', () => {
     const ids = new Set(Array.from({ length: 1000 }, newRunId));
     expect(ids.size).toBe(1000);
-    expect([...ids][0]).toMatch(/^run_[A-Za-z0-9_-]{22}$/);
+    expect([...ids][0]).toMatch(/^run_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(runFromRequest({ 'x-breakwater-run-id': [...ids][0]! }, {})).toEqual({ id: [...ids][0], source: 'header' });
   });
 });

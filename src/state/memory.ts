@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { ScoredIndex } from './scored-index.js';
 import {
   admits, counterTtlMs, rollWindow,
   type AdmitRule, type Counters, type Hashes, type HashUpdate, type Indexes, type Leases, type RecordBounds, type Records,
@@ -14,8 +15,6 @@ const HEALTH: StoreHealth = Object.freeze({ backend: 'memory', up: true, policy:
  * unseen among the 100k most recent ones.
  */
 const MAX_ENTRIES = 100_000;
-/** Members of an index may be re-added out of time order by up to a request's lifetime; range() looks this far past `max`. */
-const RANGE_SLACK_MS = 15 * 60_000;
 const DEFAULT_RECORD_BYTES = 64 * 1024 * 1024;
 
 interface Window {
@@ -149,10 +148,11 @@ class MemoryHashes implements Hashes {
   }
 
   async update(key: string, update: HashUpdate): Promise<void> {
-    const hash = { ...this.hashes.get(key) };
-    for (const [field, by] of Object.entries(update.incr ?? {})) hash[field] = String(Number(hash[field] ?? 0) + by);
-    Object.assign(hash, update.set);
-    for (const [field, value] of Object.entries(update.setIfAbsent ?? {})) hash[field] ??= value;
+    // Updated in place: get() hands out copies, so nobody else holds this object.
+    const hash = this.hashes.get(key) ?? {};
+    for (const field in update.incr) hash[field] = String(Number(hash[field] ?? 0) + update.incr[field]!);
+    for (const field in update.set) hash[field] = update.set[field]!;
+    for (const field in update.setIfAbsent) hash[field] ??= update.setIfAbsent[field]!;
     this.hashes.set(key, hash, { ttl: update.ttlMs });
   }
 
@@ -162,55 +162,24 @@ class MemoryHashes implements Hashes {
   }
 }
 
-const OVERFLOW_FACTOR = 10;
-
-/**
- * Indexes in process, each bounded: past `maxMembers` the member added longest ago is let go from
- * the index proper and kept in a bounded overflow with score 0, so a claim of expired members still
- * finds it and removes it once (a run squeezed out early still ends, and is counted as ended).
- * Members are kept in the order they were last added, which is score order for timestamps, so
- * `range` can stop early for the expired end.
- */
+/** Indexes in process, each a bounded ScoredIndex. */
 class MemoryIndexes implements Indexes {
-  private readonly indexes = new Map<string, Map<string, number>>();
-  private readonly overflow = new Map<string, Set<string>>();
+  private readonly indexes = new Map<string, ScoredIndex>();
 
   constructor(private readonly maxMembers = MAX_ENTRIES) {}
 
   async add(key: string, member: string, score: number): Promise<boolean> {
     let index = this.indexes.get(key);
-    if (index === undefined) this.indexes.set(key, (index = new Map<string, number>()));
-    const added = !index.delete(member) && !(this.overflow.get(key)?.delete(member) ?? false);
-    index.set(member, score);
-    if (index.size > this.maxMembers) this.squeeze(key, index);
-    return added;
+    if (index === undefined) this.indexes.set(key, (index = new ScoredIndex(this.maxMembers)));
+    return index.add(member, score);
   }
 
   async remove(key: string, member: string): Promise<boolean> {
-    return (this.indexes.get(key)?.delete(member) ?? false) || (this.overflow.get(key)?.delete(member) ?? false);
+    return this.indexes.get(key)?.remove(member) ?? false;
   }
 
   async range(key: string, min: number, max: number, limit: number): Promise<Array<{ member: string; score: number }>> {
-    const out: Array<{ member: string; score: number }> = [];
-    if (min <= 0 && max >= 0) for (const member of this.overflow.get(key) ?? []) out.push({ member, score: 0 });
-    for (const [member, score] of this.indexes.get(key) ?? []) {
-      if (score >= min && score <= max) out.push({ member, score });
-      // Scores follow insertion order (times of adds) up to reordering within a request's lifetime.
-      else if (score > max + RANGE_SLACK_MS && max !== Number.POSITIVE_INFINITY) break;
-    }
-    return out.sort((a, b) => a.score - b.score).slice(0, limit);
-  }
-
-  private squeeze(key: string, index: Map<string, number>): void {
-    const oldest = index.keys().next().value;
-    if (oldest === undefined) return;
-    index.delete(oldest);
-    let overflow = this.overflow.get(key);
-    if (overflow === undefined) this.overflow.set(key, (overflow = new Set<string>()));
-    overflow.add(oldest);
-    // Claims empty the overflow every sweep; past ten times the bound (a rate no sweep keeps up with)
-    // the oldest is forgotten for good, so memory stays bounded whatever the rate.
-    if (overflow.size > this.maxMembers * OVERFLOW_FACTOR) overflow.delete(overflow.values().next().value!);
+    return this.indexes.get(key)?.range(min, max, limit) ?? [];
   }
 }
 
