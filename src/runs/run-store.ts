@@ -63,7 +63,7 @@ export class RunStore {
   constructor(store: StateStore, private readonly idleMs: number) {
     this.hashes = store.hashes;
     this.indexes = store.indexes;
-    this.stitches = store.records('runs', { maxEntries: 200_000 });
+    this.stitches = store.records('runs', { maxEntries: 50_000 });
   }
 
   /** The run of the answer that made one of these tool calls, if it is still active. */

@@ -15,6 +15,12 @@ const HEALTH: StoreHealth = Object.freeze({ backend: 'memory', up: true, policy:
  * unseen among the 100k most recent ones.
  */
 const MAX_ENTRIES = 100_000;
+/**
+ * Hashes and indexes hold agent runs, one per run: a sidecar seeing a few runs a second keeps
+ * them all for the idle timeout, while a gateway of one-call runs at thousands a second keeps the
+ * last 20,000 (about 25 MiB) and ends the older ones early. Redis holds them all.
+ */
+const MAX_RUNS = 20_000;
 const DEFAULT_RECORD_BYTES = 64 * 1024 * 1024;
 
 interface Window {
@@ -141,7 +147,7 @@ class MemoryRecords implements Records {
 }
 
 class MemoryHashes implements Hashes {
-  private readonly cache = lazy(() => new LRUCache<string, Record<string, string>>({ max: MAX_ENTRIES }));
+  private readonly cache = lazy(() => new LRUCache<string, Record<string, string>>({ max: MAX_RUNS }));
 
   private get hashes(): LRUCache<string, Record<string, string>> {
     return this.cache();
@@ -166,7 +172,7 @@ class MemoryHashes implements Hashes {
 class MemoryIndexes implements Indexes {
   private readonly indexes = new Map<string, ScoredIndex>();
 
-  constructor(private readonly maxMembers = MAX_ENTRIES) {}
+  constructor(private readonly maxMembers = MAX_RUNS) {}
 
   async add(key: string, member: string, score: number): Promise<boolean> {
     let index = this.indexes.get(key);

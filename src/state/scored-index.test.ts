@@ -14,6 +14,12 @@ describe('ScoredIndex', () => {
     expect((index as unknown as { queue: unknown[] }).queue.length).toBeLessThan(2_000);
   });
 
+  it('past its bound, lets go of the adds it consumed (memory does not grow with the number of members ever added)', () => {
+    const index = new ScoredIndex(100);
+    for (let t = 1; t <= 50_000; t++) index.add(`m${t}`, t);
+    expect((index as unknown as { queue: unknown[] }).queue.length).toBeLessThan(2_000);
+  });
+
   it('finds the expired members first and stops scanning where scores pass the bound', () => {
     const index = new ScoredIndex(1_000);
     for (let t = 0; t < 1_000; t++) index.add(`m${t}`, t * 1_000);

@@ -1,7 +1,7 @@
 /** Members of an index may be re-added out of time order by up to a request's lifetime; range() looks this far past `max`. */
 const RANGE_SLACK_MS = 15 * 60_000;
-/** The overflow holds at most this many times the bound: past it the oldest is forgotten for good. */
-const OVERFLOW_FACTOR = 10;
+/** The overflow holds at most this many times the bound (the sweep empties it every 15 s): past it the oldest is forgotten for good. */
+const OVERFLOW_FACTOR = 2;
 
 /**
  * One in-process index (members scored by time, like a Redis sorted set of last-call times), bounded.
@@ -64,8 +64,12 @@ export class ScoredIndex {
     }
   }
 
-  /** Drops consumed and stale adds once they outnumber the live members: amortised O(1) per add. */
+  /** Drops consumed adds, and stale ones once they outnumber the live members: amortised O(1) per add. */
   private compact(): void {
+    if (this.head > 1_024 && this.head > this.queue.length / 2) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     if (this.queue.length - this.head <= 2 * this.scores.size + 1_024) return;
     const live: Array<{ readonly member: string; readonly score: number }> = [];
     const seen = new Set<string>();
