@@ -44,6 +44,8 @@ export interface EndedRun {
 /** How long an ended run's record stays readable (status `ended`), and the run-end sweep's grace. */
 export const ENDED_KEPT_MS = 10 * 60_000;
 const ALL_ACTIVE = 'runs:active';
+/** Active runs looked at for a listing: the oldest first, so past this many the newest are not listed. */
+const ACTIVE_SCAN = 20_000;
 /** Cost is summed in whole nano-dollars: exact for list prices (at most 3 decimals per million tokens), to $9M a run. */
 const NANO = 1_000_000_000;
 const TOKEN_FIELDS = [['input', 'input'], ['cachedInput', 'cached_input'], ['cacheWrite', 'cache_write'], ['output', 'output'], ['reasoning', 'reasoning']] as const;
@@ -51,7 +53,7 @@ const TOKEN_HASH_FIELD = { input: 'tok_input', cached_input: 'tok_cached_input',
 
 /**
  * Run records in the state store, so that replicas serving calls of one run keep one record: a hash
- * per run (atomic increments), an index of active runs by last call (one for all, one per key), and
+ * per run (atomic increments), an index of active runs by last call (members `key:id`), and
  * the stitching indexes (tool call id -> run, response id -> run) that expire with the run. Runs are
  * kept per gateway key: two keys sending the same run id have two runs.
  */
@@ -95,7 +97,6 @@ export class RunStore {
     await this.hashes.update(runKey(key, run.id), { incr, set, setIfAbsent: { id: run.id, key, source: run.source, firstCallAt: String(now) }, ttlMs });
     const [started] = await Promise.all([
       this.indexes.add(ALL_ACTIVE, member(key, run.id), now),
-      this.indexes.add(keyIndex(key), run.id, now),
       ...call.toolCallIds.map((callId) => this.stitches.set(`tc:${key}:${callId}`, run.id, { ttlMs })),
       call.responseId === undefined ? undefined : this.stitches.set(`resp:${key}:${call.responseId}`, run.id, { ttlMs }),
     ]);
@@ -117,9 +118,12 @@ export class RunStore {
   /** Active runs, most recent first: one key's, or (key undefined) every key's. */
   async active(key: string | undefined, limit: number, now = Date.now()): Promise<RunRecord[]> {
     const since = now - this.idleMs;
-    const entries = await this.indexes.range(key === undefined ? ALL_ACTIVE : keyIndex(key), since, Number.POSITIVE_INFINITY, 10_000);
-    const recent = entries.sort((a, b) => b.score - a.score).slice(0, limit);
-    const runs = await Promise.all(recent.map(({ member: m }) => (key === undefined ? this.get(...split(m), now) : this.get(key, m, now))));
+    // One index for every key (a per-key one would cost every call a second write): a key's runs are
+    // its members, `key:` first (key names hold no `:`).
+    const entries = await this.indexes.range(ALL_ACTIVE, since, Number.POSITIVE_INFINITY, ACTIVE_SCAN);
+    const prefix = key === undefined ? '' : `${key}:`;
+    const recent = entries.filter((entry) => entry.member.startsWith(prefix)).sort((a, b) => b.score - a.score).slice(0, limit);
+    const runs = await Promise.all(recent.map(({ member: m }) => this.get(...split(m), now)));
     return runs.filter((run): run is RunRecord => run !== undefined);
   }
 
@@ -134,7 +138,6 @@ export class RunStore {
     for (const { member: m } of ended) {
       if (!(await this.indexes.remove(ALL_ACTIVE, m))) continue;
       const [key, id] = split(m);
-      await this.indexes.remove(keyIndex(key), id);
       claimed.push({ key, run: await this.get(key, id, now) });
     }
     return claimed;
@@ -164,10 +167,6 @@ export class RunStore {
 
 function runKey(key: string, id: string): string {
   return `run:${key}:${id}`;
-}
-
-function keyIndex(key: string): string {
-  return `runs:active:${key}`;
 }
 
 /** Key names have no `:` (config allows letters, digits, _ . -), so the first `:` separates key and run id. */

@@ -11,13 +11,13 @@ describe('ScoredIndex', () => {
       { member: 'm2', score: 50_000 },
     ]);
     // The queue of adds is compacted: what it holds is bounded by the live members, not by the adds.
-    expect((index as unknown as { queue: unknown[] }).queue.length).toBeLessThan(2_000);
+    expect((index as unknown as { members: { queue: unknown[] } }).members.queue.length).toBeLessThan(2_000);
   });
 
   it('past its bound, lets go of the adds it consumed (memory does not grow with the number of members ever added)', () => {
     const index = new ScoredIndex(100);
     for (let t = 1; t <= 50_000; t++) index.add(`m${t}`, t);
-    expect((index as unknown as { queue: unknown[] }).queue.length).toBeLessThan(2_000);
+    expect((index as unknown as { members: { queue: unknown[] } }).members.queue.length).toBeLessThan(2_000);
   });
 
   it('finds the expired members first and stops scanning where scores pass the bound', () => {

@@ -4,48 +4,105 @@ const RANGE_SLACK_MS = 15 * 60_000;
 const OVERFLOW_FACTOR = 2;
 
 /**
+ * A set whose members are also kept in the order they came, so the oldest is found in O(1).
+ * (A Map or Set deleted from the front leaves holes its iterator walks over on every lookup of its
+ * first entry: at 20,000 members that cost ~18 µs an add.) Each add's value is a fresh object, so
+ * a queue entry is live while its member still maps to that very object; stale entries are skipped
+ * and dropped once they outnumber the live ones.
+ */
+class OrderedMembers<T extends object> {
+  readonly live = new Map<string, T>();
+  private queue: Array<{ readonly member: string; readonly value: T }> = [];
+  private head = 0;
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  set(member: string, value: T): void {
+    this.live.set(member, value);
+    this.queue.push({ member, value });
+    this.compact();
+  }
+
+  delete(member: string): boolean {
+    return this.live.delete(member);
+  }
+
+  /** Removes and returns the member that has been here longest. */
+  shift(): string | undefined {
+    while (this.head < this.queue.length) {
+      const { member, value } = this.queue[this.head++]!;
+      if (this.live.get(member) !== value) continue;
+      this.live.delete(member);
+      return member;
+    }
+    return undefined;
+  }
+
+  /** Live members, oldest first. */
+  *entries(): Generator<{ member: string; value: T }> {
+    for (let i = this.head; i < this.queue.length; i++) {
+      const entry = this.queue[i]!;
+      if (this.live.get(entry.member) === entry.value) yield entry;
+    }
+  }
+
+  private compact(): void {
+    if (this.head > 1_024 && this.head > this.queue.length / 2) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.queue.length - this.head <= 2 * this.live.size + 1_024) return;
+    const kept: Array<{ readonly member: string; readonly value: T }> = [];
+    const seen = new Set<string>();
+    for (let i = this.queue.length - 1; i >= this.head; i--) {
+      const entry = this.queue[i]!;
+      if (seen.has(entry.member) || this.live.get(entry.member) !== entry.value) continue;
+      seen.add(entry.member);
+      kept.push(entry);
+    }
+    this.queue = kept.reverse();
+    this.head = 0;
+  }
+}
+
+/**
  * One in-process index (members scored by time, like a Redis sorted set of last-call times), bounded.
- * Adds come in time order, so a queue of adds is score order: the oldest member is found without a
- * sort or a scan, and an expired-members range stops where scores pass `max`. Past `maxMembers` the
- * oldest member leaves the index for a bounded overflow reported with score 0, so a claim of expired
- * members still finds it and removes it once (a run squeezed out early still ends).
+ * Adds come in time order, so the order of adds is score order: the oldest member is found without
+ * a sort or a scan, and an expired-members range stops where scores pass `max`. Past `maxMembers`
+ * the oldest member leaves the index for a bounded overflow reported with score 0, so a claim of
+ * expired members still finds it and removes it once (a run squeezed out early still ends).
  */
 export class ScoredIndex {
-  private readonly scores = new Map<string, number>();
-  private readonly overflow = new Set<string>();
-  /** Every add, oldest first from `head`; an entry is live while its member still has its score. */
-  private queue: Array<{ readonly member: string; readonly score: number }> = [];
-  private head = 0;
+  private readonly members = new OrderedMembers<{ readonly score: number }>();
+  private readonly overflow = new OrderedMembers<object>();
 
   constructor(private readonly maxMembers: number) {}
 
   /** True when the member was in neither the index nor its overflow. */
   add(member: string, score: number): boolean {
-    const known = this.scores.has(member) || this.overflow.delete(member);
-    this.scores.set(member, score);
-    this.queue.push({ member, score });
-    if (this.scores.size > this.maxMembers) this.squeeze();
-    this.compact();
+    const known = this.members.live.has(member) || this.overflow.delete(member);
+    this.members.set(member, { score });
+    if (this.members.size > this.maxMembers) this.squeeze();
     return !known;
   }
 
   remove(member: string): boolean {
-    return this.scores.delete(member) || this.overflow.delete(member);
+    return this.members.delete(member) || this.overflow.delete(member);
   }
 
   /** Members with min <= score <= max, lowest first, at most `limit` (overflow members score 0). */
   range(min: number, max: number, limit: number): Array<{ member: string; score: number }> {
     const out: Array<{ member: string; score: number }> = [];
     if (min <= 0 && max >= 0) {
-      for (const member of this.overflow) {
+      for (const { member } of this.overflow.entries()) {
         if (out.length >= limit) return out;
         out.push({ member, score: 0 });
       }
     }
     const bounded = Number.isFinite(max);
-    for (let i = this.head; i < this.queue.length; i++) {
-      const { member, score } = this.queue[i]!;
-      if (this.scores.get(member) !== score) continue;
+    for (const { member, value: { score } } of this.members.entries()) {
       if (score >= min && score <= max) out.push({ member, score });
       // An expired-members claim: the oldest are enough, and later adds are later in time.
       if (bounded && (out.length >= limit || score > max + RANGE_SLACK_MS)) break;
@@ -54,32 +111,9 @@ export class ScoredIndex {
   }
 
   private squeeze(): void {
-    while (this.head < this.queue.length) {
-      const { member, score } = this.queue[this.head++]!;
-      if (this.scores.get(member) !== score) continue;
-      this.scores.delete(member);
-      this.overflow.add(member);
-      if (this.overflow.size > this.maxMembers * OVERFLOW_FACTOR) this.overflow.delete(this.overflow.values().next().value!);
-      return;
-    }
-  }
-
-  /** Drops consumed adds, and stale ones once they outnumber the live members: amortised O(1) per add. */
-  private compact(): void {
-    if (this.head > 1_024 && this.head > this.queue.length / 2) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    if (this.queue.length - this.head <= 2 * this.scores.size + 1_024) return;
-    const live: Array<{ readonly member: string; readonly score: number }> = [];
-    const seen = new Set<string>();
-    for (let i = this.queue.length - 1; i >= this.head; i--) {
-      const entry = this.queue[i]!;
-      if (seen.has(entry.member) || this.scores.get(entry.member) !== entry.score) continue;
-      seen.add(entry.member);
-      live.push(entry);
-    }
-    this.queue = live.reverse();
-    this.head = 0;
+    const oldest = this.members.shift();
+    if (oldest === undefined) return;
+    this.overflow.set(oldest, {});
+    if (this.overflow.size > this.maxMembers * OVERFLOW_FACTOR) this.overflow.shift();
   }
 }
