@@ -1,5 +1,16 @@
-import { Pool, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool as UndiciPool } from 'undici';
 import type { UpstreamConfig } from '../config/schema.js';
+
+/*
+ * undici's index loads fetch, WebSocket, EventSource, the cache, mocks and proxy agents (~13 MiB
+ * resident in a sidecar that uses none of them). The gateway needs a Pool and its request(): both
+ * are loaded on their own, and request() is called on the pool as undici's index would bind it.
+ * The types are undici's own; every integration test sends through this path.
+ */
+const require = createRequire(import.meta.url);
+const Pool = require('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
+const { request: poolRequest } = require('undici/lib/api/index.js') as { request: (this: UndiciPool, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData> };
 
 /** An upstream with its connection pool; the only place that imports undici. */
 export interface Upstream {
@@ -15,7 +26,7 @@ export interface Upstream {
   readonly credential: { readonly header: string; readonly value: string } | undefined;
   /** Headers its API requires, sent when the client sent none (Anthropic: `anthropic-version`). */
   readonly fallbackHeaders: Readonly<Record<string, string>>;
-  readonly pool: Pool;
+  readonly pool: UndiciPool;
 }
 
 export type UpstreamResponse = Dispatcher.ResponseData;
@@ -89,7 +100,7 @@ export class UpstreamRegistry {
 
   /** Sends one request; resolves at response headers with the body as a stream. */
   send(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamResponse> {
-    return upstream.pool.request({
+    return poolRequest.call(upstream.pool, {
       method: request.method as Dispatcher.HttpMethod,
       path: upstream.basePath + request.path,
       headers: request.headers,
