@@ -3,6 +3,9 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { Leases } from '../state/store.js';
 import { guarded, stateUnavailable } from './limiters.js';
 
+/** The reason the pump's sleep is cut short by a local release. */
+const WAKE = 'slot released';
+
 /** Header carrying a request's queue priority: an integer 0 (served first) to 9 (served last). */
 export const PRIORITY_HEADER = 'x-breakwater-priority';
 export const DEFAULT_PRIORITY = 5;
@@ -184,7 +187,11 @@ export class ConcurrencyGate {
     this.held.delete(id);
     if (this.held.size === 0) this.stopRenewing();
     // A failed release is harmless: the lease lapses at its TTL.
-    void this.options.leases.release(this.options.key, id).catch(() => undefined).finally(() => this.wake.abort());
+    // Wakes the pump only when someone waits; a reason given up front spares abort() the
+    // DOMException (with its stack trace) it would otherwise make on every release.
+    void this.options.leases.release(this.options.key, id).catch(() => undefined).finally(() => {
+      if (this.waiting.length > 0) this.wake.abort(WAKE);
+    });
   }
 
   private hold(id: string): void {
