@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from './cli.ts';
 
 /** The `claude` CLI of the test-only client package (installed by scripts/ensure-test-clients.sh). */
 export const CLAUDE_BIN = join(dirname(fileURLToPath(import.meta.url)), 'node_modules', '.bin', 'claude');
@@ -59,15 +59,7 @@ export async function runClaude(opts: ClaudeOptions): Promise<ClaudeRun> {
   if (opts.headers) env['ANTHROPIC_CUSTOM_HEADERS'] = Object.entries(opts.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
   const args = ['-p', opts.prompt, '--output-format', 'json', ...(opts.args ?? [])];
   try {
-    const child = spawn(CLAUDE_BIN, args, { cwd: opts.cwd ?? ownCwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
+    const { code, stdout, stderr } = await runCli(CLAUDE_BIN, args, { cwd: opts.cwd ?? ownCwd!, env, timeoutMs: opts.timeoutMs ?? 60_000 });
     let result: ClaudeRun['result'];
     try {
       result = JSON.parse(stdout) as ClaudeRun['result'];

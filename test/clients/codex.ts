@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from './cli.ts';
 
 /** The `codex` CLI of the test-only client package (installed by scripts/ensure-test-clients.sh). */
 export const CODEX_BIN = join(dirname(fileURLToPath(import.meta.url)), 'node_modules', '.bin', 'codex');
@@ -68,20 +68,9 @@ export async function runCodex(opts: CodexOptions): Promise<CodexRun> {
     ].join('\n'),
   );
   try {
-    const child = spawn(CODEX_BIN, ['exec', '--skip-git-repo-check', '--strict-config', '--sandbox', 'read-only', '--json', '-C', cwd, opts.prompt], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: codexHome, OPENAI_API_KEY: opts.apiKey, TERM: 'dumb' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs ?? 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: codexHome, OPENAI_API_KEY: opts.apiKey, TERM: 'dumb' };
+    const args = ['exec', '--skip-git-repo-check', '--strict-config', '--sandbox', 'read-only', '--json', '-C', cwd, opts.prompt];
+    const { code, stdout, stderr } = await runCli(CODEX_BIN, args, { cwd, env, timeoutMs: opts.timeoutMs ?? 60_000 });
     const events = stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
