@@ -46,6 +46,10 @@ describe('the Anthropic wire API', () => {
 
   it('reads the error type of an upstream error body', () => {
     expect(ANTHROPIC.upstreamErrorCode(Buffer.from('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'))).toBe('overloaded_error');
+    // the context overflow is named only in its message; it is classed like OpenAI's, so a route falls back
+    const tooLong = '{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 215000 tokens > 200000 maximum"}}';
+    expect(ANTHROPIC.upstreamErrorCode(Buffer.from(tooLong))).toBe('context_length_exceeded');
+    expect(ANTHROPIC.upstreamErrorCode(Buffer.from('{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: field required"}}'))).toBe('invalid_request_error');
   });
 });
 

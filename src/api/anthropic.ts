@@ -34,6 +34,18 @@ function errorObject(status: number, message: string): { type: 'error'; error: {
   return { type: 'error', error: { type: anthropicErrorType(status), message } };
 }
 
+// Anthropic names a context overflow only in words: a 400 `invalid_request_error` whose message
+// starts "prompt is too long: 215000 tokens > 200000 maximum". Taking it as OpenAI's
+// `context_length_exceeded` lets a route fall back to a larger-context model, as it does for OpenAI.
+const PROMPT_TOO_LONG_RE = /"message"\s*:\s*"prompt is too long\b/;
+
+/** `error.type` of `{"type":"error","error":{"type":"overloaded_error",...}}`, or the overflow's OpenAI code. */
+function anthropicErrorCode(body: Buffer): string | undefined {
+  const code = upstreamErrorCode(body);
+  if (code === 'invalid_request_error' && body.length <= 65_536 && PROMPT_TOO_LONG_RE.test(body.toString('utf8'))) return 'context_length_exceeded';
+  return code;
+}
+
 /** Anthropic's Messages API (`/v1/messages`, `/v1/messages/count_tokens`), and every provider that speaks it. */
 export const ANTHROPIC: WireApi = {
   name: 'anthropic',
@@ -80,8 +92,7 @@ export const ANTHROPIC: WireApi = {
     return `\n\nevent: error\ndata: ${JSON.stringify(errorObject(ERROR_CLASSES[errorClass].status, message))}\n\n`;
   },
 
-  // `{"type":"error","error":{"type":"overloaded_error",...}}`: the shared reader takes `error.type`.
-  upstreamErrorCode,
+  upstreamErrorCode: anthropicErrorCode,
 
   toolHistory: anthropicToolHistory,
 };

@@ -22,6 +22,7 @@ describe('when an anthropic upstream is overloaded or rate limited, then the gat
         routes: [
           { match: 'claude-*', targets: [{ upstream: 'primary' }, { upstream: 'backup' }] },
           { match: 'solo-*', targets: [{ upstream: 'backup' }] },
+          { match: 'long-*', targets: [{ upstream: 'backup' }, { upstream: 'backup', model: 'long-model-1m' }] },
         ],
         retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 2_000, budgetRatio: 1 },
       },
@@ -68,5 +69,15 @@ describe('when an anthropic upstream is overloaded or rate limited, then the gat
     expect(valueOf(samples, 'breakwater_retries_total', { upstream: 'primary', reason: 'upstream_5xx' })).toBeGreaterThan(0);
     expect(valueOf(samples, 'breakwater_fallbacks_total', { from_upstream: 'primary', to_upstream: 'backup', reason: 'upstream_5xx' })).toBeGreaterThan(0);
     expect(valueOf(samples, 'breakwater_fallbacks_total', { from_upstream: 'primary', to_upstream: 'backup', reason: 'circuit_open' })).toBeGreaterThan(0);
+  });
+
+  it('then a prompt too long for the model falls back to the larger-context target, as context_length_exceeded does', async () => {
+    const tooLong = JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 215000 tokens > 200000 maximum' } });
+    backup.script('too-long-once', [{ status: 400, body: tooLong }, {}]);
+    const { data, response } = await client.messages.create({ ...base, model: 'long-model' }, { headers: { 'x-fake-scenario': 'too-long-once' } }).withResponse();
+    expect(data.model).toBe('long-model-1m');
+    expect(response.headers.get('x-breakwater-attempts')).toBe('2');
+    const samples = parseSamples((await scrape(gw)).text);
+    expect(valueOf(samples, 'breakwater_fallbacks_total', { from_upstream: 'backup', to_upstream: 'backup', reason: 'context_length' })).toBe(1);
   });
 });
