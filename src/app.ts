@@ -30,6 +30,7 @@ import { modelsStage } from './server/models-endpoint.js';
 import { cacheStage } from './cache/cache-stage.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { AllowedModels } from './policy/allowed-models.js';
+import { modelsElsewhereStage } from './policy/models-named-elsewhere.js';
 import { policyStage } from './policy/policy-stage.js';
 import { AttemptUnit } from './upstream/attempt.js';
 import { forwardStage } from './upstream/forward-stage.js';
@@ -142,6 +143,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     passthrough: passthrough.stage(),
     websocket: websockets.stage(),
     passthroughPolicy: passthroughPolicyStage(config.keys),
+    modelsElsewhere: modelsElsewhereStage({ allowed: allowedModels, recorder: telemetry, maxBodyBytes: config.server.maxBodyBytes }),
     ownership: ownership.stage(),
     storedAnswers: storedAnswersStage(owners, keys.enabled, logger),
   };

@@ -117,7 +117,7 @@ const keySchema = z.strictObject({
     .union([z.enum(['allow', 'deny']), z.array(z.string().min(1)).min(1)])
     .default('allow')
     .describe('Other /v1/* paths (files, batches...) this key may call: `allow`, `deny`, or globs on the path below /v1 (`*` within one segment, `**` any depth: `files/**` is /v1/files and all below it). Refused: 403 passthrough_denied. GET /v1/models is always allowed.'),
-  allowedModels: z.array(z.string().min(1)).min(1).optional().describe('Globs on the model the client asks for (`*` any run, `?` one character) that this key may call; any other model is 403 `model_not_allowed`, and GET /v1/models lists only these. Absent: every model.'),
+  allowedModels: z.array(z.string().min(1)).min(1).optional().describe('Globs on the model the client asks for (`*` any run, `?` one character) that this key may call; any other model is 403 `model_not_allowed` (also the `model` query of a Realtime WebSocket and the `model` of a passthrough JSON body), and GET /v1/models lists only these. Absent: every model.'),
 });
 
 const modelPriceSchema = z.strictObject({

@@ -172,7 +172,8 @@ export interface RequestContext {
   principal: Principal;
   /**
    * Raw body, forwarded byte for byte unless a feature must change it. Writer: validate; the policy
-   * stage replaces it only when a route policy changes a field.
+   * stage replaces it only when a route policy changes a field; on passthrough, only the
+   * allowedModels check reads it (passthrough bodies otherwise stream through unread).
    */
   body: Buffer;
   /** Writer: validate (understood endpoints only); the policy stage re-parses it from a body it rewrote, so it stays true. */

@@ -33,6 +33,8 @@ export interface StageSet {
   readonly websocket: Stage;
   /** `keys[].passthrough`: may this key call this path at all. */
   readonly passthroughPolicy: Stage;
+  /** `keys[].allowedModels` on the model a WebSocket's query or a passthrough JSON body names. */
+  readonly modelsElsewhere: Stage;
   /** Passthrough calls on an object another key created: 404 before the upstream. */
   readonly ownership: Stage;
   /** Stored responses and chat completions belong to the key that made them. */
@@ -92,12 +94,12 @@ export function countTokenStages(stages: StageSet): Stage[] {
  * ownership check, which must refuse before any upstream is called).
  */
 export function passthroughStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.ownership, stages.backgroundRetrieve, stages.passthrough];
+  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.modelsElsewhere, stages.limits, stages.ownership, stages.backgroundRetrieve, stages.passthrough];
 }
 
 /** WebSocket upgrades under /v1 (Realtime): authenticated, policed and limited like any passthrough call; a session is in flight until it closes. */
 export function websocketStages(stages: StageSet): Stage[] {
-  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.limits, stages.websocket];
+  return [stages.observe, stages.auth, stages.passthroughPolicy, stages.modelsElsewhere, stages.limits, stages.websocket];
 }
 
 /** The gateway's own endpoints (`/breakwater/*`): logged and authenticated (the admin key too), then the endpoint. */

@@ -16,6 +16,11 @@ export class AllowedModels {
     }
   }
 
+  /** The key has a list: calls that name a model elsewhere than an understood body are checked too. */
+  restricts(keyName: string): boolean {
+    return this.tests.has(keyName);
+  }
+
   allows(keyName: string, model: string): boolean {
     return this.tests.get(keyName)?.(model) ?? true;
   }

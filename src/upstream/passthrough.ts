@@ -5,7 +5,7 @@ import { classifyThrown, classifyUpstreamStatus } from '../errors/classify.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
 import { commitHead, failCommitted, passUpstreamError } from '../server/reply.js';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { decodedBody } from './decode.js';
 import { CLIENT_BILLING_SELECTORS, CLIENT_CREDENTIALS, clientResponseHeaders, stripsClientCredentials } from './headers.js';
 import type { Upstream } from './pools.js';
@@ -111,7 +111,9 @@ export class Passthrough {
       const reads = this.answers?.reads(ctx) === true;
       this.inFlight.set(req, { ctx, reads, fail: reject });
       res.once('close', () => resolve());
-      this.proxy.web(req, res, { target: this.target, selfHandleResponse: true }, (error: Error) => {
+      // A stage that had to read the body (a key's allowedModels) kept it: it is forwarded as read.
+      const buffer = req.readableEnded ? Readable.from([ctx.body]) : undefined;
+      this.proxy.web(req, res, { target: this.target, selfHandleResponse: true, ...(buffer === undefined ? {} : { buffer }) }, (error: Error) => {
         const errorClass = classifyThrown(error);
         if (ctx.reply.committed) {
           failCommitted(ctx, errorClass, { stream: false, tell: false });
