@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { chartConfigSchema } from '../../src/config/chart-schema.ts';
 import { readRepoFile, repoPath, requireTool, runTool } from './ship-helpers.ts';
 
 const CHART = 'helm/breakwater';
@@ -52,6 +53,10 @@ describe('Helm chart helm/breakwater', () => {
     expect(chart.appVersion).toBe(pkg.version);
   });
 
+  it('the schema of `config` is the gateway\'s own config schema, as strict (npm run chart:schema)', () => {
+    expect((schema['properties'] as Record<string, unknown>)['config']).toEqual(chartConfigSchema());
+  });
+
   it('values.yaml satisfies values.schema.json', () => {
     expect(errorsOf(defaults)).toBe('');
   });
@@ -68,6 +73,10 @@ describe('Helm chart helm/breakwater', () => {
     ['a misspelled top-level key', { replicas: 3 }],
     ['a probe on an unknown path', { probes: { liveness: { path: '/health' } } }],
     ['a key hash that is not sha256', { config: { keys: [{ name: 'a', hash: 'md5:abc' }] } }],
+    ['a misspelt route field', { config: { routes: [{ match: '*', stratgy: 'weighted', targets: [{ upstream: 'openai' }] }] } }],
+    ['a misspelt key limit', { config: { keys: [{ name: 'a', hash: `sha256:${'a'.repeat(64)}`, limits: { runBudget: 5 } }] } }],
+    ['an unknown load-balancing strategy', { config: { routes: [{ match: '*', strategy: 'round-robin', targets: [{ upstream: 'openai' }] }] } }],
+    ['the Redis URL in config (the chart owns it)', { config: { state: { redisUrl: 'redis://redis:6379' } } }],
     ['sidecar mode without an agent container', { mode: 'sidecar' }],
     ['an unknown mode', { mode: 'daemonset' }],
     ['an agent container named breakwater', { mode: 'sidecar', sidecar: { containers: [{ name: 'breakwater', image: 'x' }] } }],
