@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real agent clients the client tests drive (test/clients: Claude Code, the Claude
-# Agent SDK, Codex CLI, playwright-core) at the versions of test/clients/package-lock.json.
+# Agent SDK, Codex CLI, OpenCode, playwright-core) at the versions of test/clients/package-lock.json.
 # They weigh over a gigabyte, so they live in their own package, never in the main one.
 # Idempotent: does nothing when the locked versions are installed and `claude` runs.
 set -euo pipefail
@@ -19,17 +19,25 @@ fi
 lock_hash="$(sha256sum "$clients/package-lock.json" "$clients/package.json" | sha256sum | cut -d' ' -f1)"
 stamp="$clients/node_modules/.installed-lock-sha256"
 claude="$clients/node_modules/.bin/claude"
+# OpenCode's platform binary itself: the opencode-ai wrapper lists a dozen platform packages, and a
+# registry that lacks some of them leaves a lock file npm ci refuses. Baseline runs on any x64 CPU.
+opencode="$clients/node_modules/opencode-linux-x64-baseline/bin/opencode"
 
-# Every top-level dependency at its exact pinned version, and a claude that runs.
+# Every top-level dependency at its exact pinned version (an optional one only where npm installs
+# it: OpenCode's binary is Linux x64), and the CLIs that are there run.
 installed() {
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_hash" ] || return 1
   (cd "$clients" && node -e '
-    const { dependencies } = JSON.parse(require("fs").readFileSync("package.json", "utf8"));
-    for (const [name, version] of Object.entries(dependencies)) {
-      const got = JSON.parse(require("fs").readFileSync(`node_modules/${name}/package.json`, "utf8")).version;
-      if (got !== version) process.exit(1);
-    }') 2>/dev/null || return 1
-  "$claude" --version >/dev/null 2>&1
+    const fs = require("fs");
+    const { dependencies, optionalDependencies } = JSON.parse(fs.readFileSync("package.json", "utf8"));
+    const check = (name, version, optional) => {
+      const file = `node_modules/${name}/package.json`;
+      if (optional && !fs.existsSync(file)) return;
+      if (JSON.parse(fs.readFileSync(file, "utf8")).version !== version) process.exit(1);
+    };
+    for (const [name, version] of Object.entries(dependencies)) check(name, version, false);
+    for (const [name, version] of Object.entries(optionalDependencies ?? {})) check(name, version, true);') 2>/dev/null || return 1
+  "$claude" --version >/dev/null 2>&1 && { [ ! -e "$opencode" ] || "$opencode" --version >/dev/null 2>&1; }
 }
 
 if installed; then exit 0; fi
@@ -39,8 +47,11 @@ echo "installing test clients in test/clients (about 1.3 GB, once)" >&2
 # npm may block Claude Code's postinstall (it links the platform's native binary over the
 # bin/claude.exe stub); running it again is harmless.
 (cd "$clients" && node node_modules/@anthropic-ai/claude-code/install.cjs >/dev/null)
-if ! "$claude" --version >/dev/null 2>&1; then
-  echo "ensure-test-clients: claude does not run after install: $("$claude" --version 2>&1 | head -3)" >&2
-  exit 1
-fi
+for cli in "$claude" "$opencode"; do
+  if [ "$cli" = "$opencode" ] && [ ! -e "$cli" ]; then continue; fi
+  if ! "$cli" --version >/dev/null 2>&1; then
+    echo "ensure-test-clients: $(basename "$cli") does not run after install: $("$cli" --version 2>&1 | head -3)" >&2
+    exit 1
+  fi
+done
 echo "$lock_hash" > "$stamp"

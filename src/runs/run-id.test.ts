@@ -11,6 +11,8 @@ describe('runFromRequest: the rules that need no lookup, in order', () => {
     expect(runFromRequest({ 'x-claude-code-session-id': '0b7c-41' }, {})).toEqual({ id: '0b7c-41', source: 'harness' });
     expect(runFromRequest({ 'session-id': 'codex-1', 'thread-id': 'codex-1' }, { prompt_cache_key: 'codex-1' })).toEqual({ id: 'codex-1', source: 'harness' });
     expect(runFromRequest({ 'thread-id': 't-1' }, {})).toEqual({ id: 't-1', source: 'harness' });
+    expect(runFromRequest({ 'x-session-id': 'ses_dd12', 'x-session-affinity': 'ses_dd12' }, {})).toEqual({ id: 'ses_dd12', source: 'harness' });
+    expect(runFromRequest({ 'x-session-affinity': 'ses_ee34' }, {})).toEqual({ id: 'ses_ee34', source: 'harness' });
     expect(runFromRequest({ 'x-opencode-session': 'oc-9' }, {})).toEqual({ id: 'oc-9', source: 'harness' });
   });
 

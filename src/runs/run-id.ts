@@ -17,9 +17,11 @@ const RUN_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /**
  * Agent harnesses' own session headers, in order: Claude Code (and the Claude Agent SDK, which runs
- * it), Codex CLI (`session-id`, and the same value as `thread-id`), OpenCode.
+ * it), Codex CLI (`session-id`, and the same value as `thread-id`), OpenCode (1.18 sends its
+ * session as `x-session-id` and `x-session-affinity`, seen by running it; `x-opencode-session` is
+ * the name its older docs gave).
  */
-const HARNESS_HEADERS = ['x-claude-code-session-id', 'session-id', 'session_id', 'thread-id', 'x-opencode-session'] as const;
+const HARNESS_HEADERS = ['x-claude-code-session-id', 'session-id', 'session_id', 'thread-id', 'x-session-id', 'x-session-affinity', 'x-opencode-session'] as const;
 
 /** The rules that need no lookup, in order; undefined when the run is found by the answer it continues, or is new. */
 export function runFromRequest(headers: IncomingHttpHeaders, json: Record<string, unknown>): RunRef | undefined {
