@@ -42,7 +42,7 @@ installed() {
 
 if installed; then exit 0; fi
 
-echo "installing test clients in test/clients (about 1.3 GB, once)" >&2
+echo "installing test clients in test/clients (about 1.5 GB, once)" >&2
 (cd "$clients" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 # npm may block Claude Code's postinstall (it links the platform's native binary over the
 # bin/claude.exe stub); running it again is harmless.

@@ -10,7 +10,7 @@ export const CLAUDE_BIN = join(dirname(fileURLToPath(import.meta.url)), 'node_mo
 /** Throws, never skips: a missing client is a broken test setup, not a reason to pass. */
 export function requireClaude(): void {
   if (!existsSync(CLAUDE_BIN)) {
-    throw new Error(`Claude Code is not installed at ${CLAUDE_BIN}: run scripts/ensure-test-clients.sh (about 35 s and 1.3 GB, once).`);
+    throw new Error(`Claude Code is not installed at ${CLAUDE_BIN}: run scripts/ensure-test-clients.sh (about 40 s and 1.5 GB, once).`);
   }
 }
 
