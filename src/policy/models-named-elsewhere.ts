@@ -18,7 +18,7 @@ export interface ModelsElsewhereDeps {
  * WebSocket names it in its `model` query (which it must then name), and a passthrough call with a
  * JSON body in its `model` (or `session.model`, as the Realtime session endpoints do). Only keys
  * with a list pay for it: their JSON passthrough bodies are read whole (up to the body limit) and
- * then forwarded byte for byte. Multipart bodies (audio, image edits, uploads) are not read.
+ * then forwarded byte for byte. Bodies that are not JSON (multipart uploads, a WebRTC SDP offer) are not read.
  */
 export function modelsElsewhereStage(deps: ModelsElsewhereDeps) {
   const refuse = (ctx: RequestContext, model: string | undefined): never => {
