@@ -16,7 +16,8 @@ export interface ModelsElsewhereDeps {
 /**
  * `keys[].allowedModels` on the calls whose model is not in an understood body: a Realtime
  * WebSocket names it in its `model` query (which it must then name), and a passthrough call with a
- * JSON body in its `model` (or `session.model`, as the Realtime session endpoints do). Only keys
+ * JSON body in its `model` (or `session.model`, as the Realtime session endpoints do, or each
+ * `requests[].params.model` of an Anthropic message batch). Only keys
  * with a list pay for it: their JSON passthrough bodies are read whole (up to the body limit) and
  * then forwarded byte for byte. Bodies that are not JSON (multipart uploads, a WebRTC SDP offer) are not read.
  */
@@ -39,15 +40,20 @@ export function modelsElsewhereStage(deps: ModelsElsewhereDeps) {
     // The passthrough forwards this body once the request stream has been read here.
     ctx.body = await readBody(ctx.req, deps.maxBodyBytes);
     if (ctx.body.length === 0) return next();
-    const model = namedModel(parseJsonObject(ctx.body));
-    if (model !== undefined && !deps.allowed.allows(key, model)) refuse(ctx, model);
+    for (const model of namedModels(parseJsonObject(ctx.body))) if (!deps.allowed.allows(key, model)) refuse(ctx, model);
     await next();
   };
 }
 
-function namedModel(json: Record<string, unknown>): string | undefined {
-  if (typeof json['model'] === 'string') return json['model'];
-  const session = json['session'];
-  if (typeof session === 'object' && session !== null && typeof (session as { model?: unknown }).model === 'string') return (session as { model: string }).model;
-  return undefined;
+function namedModels(json: Record<string, unknown>): string[] {
+  const models: string[] = [];
+  const take = (holder: unknown): void => {
+    const model = typeof holder === 'object' && holder !== null ? (holder as { model?: unknown }).model : undefined;
+    if (typeof model === 'string') models.push(model);
+  };
+  take(json);
+  take(json['session']);
+  const requests = json['requests'];
+  if (Array.isArray(requests)) for (const request of requests) take(typeof request === 'object' && request !== null ? (request as { params?: unknown }).params : undefined);
+  return models;
 }

@@ -49,8 +49,11 @@ describe('when a key with allowedModels names a model outside an understood body
     // the Realtime session endpoints name the model inside `session`
     const session = await post(gw, '/realtime/client_secrets', TEAM, JSON.stringify({ session: { type: 'realtime', model: 'gpt-realtime' } }));
     expect(session.status).toBe(403);
+    // an Anthropic message batch names a model in each request
+    const batch = { requests: [{ custom_id: 'a', params: { model: 'gpt-4o-mini', max_tokens: 8, messages: [] } }, { custom_id: 'b', params: { model: 'claude-opus-4-1', max_tokens: 8, messages: [] } }] };
+    expect((await post(gw, '/messages/batches', TEAM, JSON.stringify(batch))).status).toBe(403);
     expect(fake.requests.length).toBe(seen);
-    expect(await metric(gw, 'breakwater_policy_actions_total', { route: 'passthrough', action: 'model_denied' })).toBe(2);
+    expect(await metric(gw, 'breakwater_policy_actions_total', { route: 'passthrough', action: 'model_denied' })).toBe(3);
   });
 
   it('then a passthrough body naming an allowed model reaches the upstream byte for byte, and other keys are not read', async () => {
