@@ -42,7 +42,8 @@ const PROMPT_TOO_LONG_RE = /"message"\s*:\s*"prompt is too long\b/;
 /** `error.type` of `{"type":"error","error":{"type":"overloaded_error",...}}`, or the overflow's OpenAI code. */
 function anthropicErrorCode(body: Buffer): string | undefined {
   const code = upstreamErrorCode(body);
-  if (code === 'invalid_request_error' && body.length <= 65_536 && PROMPT_TOO_LONG_RE.test(body.toString('utf8'))) return 'context_length_exceeded';
+  // upstreamErrorCode reads only bodies of up to 64 KiB, so this test is bounded too.
+  if (code === 'invalid_request_error' && PROMPT_TOO_LONG_RE.test(body.toString('utf8'))) return 'context_length_exceeded';
   return code;
 }
 

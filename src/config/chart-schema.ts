@@ -23,11 +23,8 @@ export function chartConfigSchema(): JsonSchema {
   const schema = structuredClone(configJsonSchema()) as JsonSchema;
   delete schema['$schema'];
   allowEnvRefs(schema);
-  for (const [path, from] of CHART_OWNED) propertyAt(schema, path)['__owned'] = from;
-  replaceOwned(schema);
-  const apiKey = propertyAt(schema, ['upstreams', '[]', 'apiKey']);
-  for (const key of Object.keys(apiKey)) delete apiKey[key];
-  Object.assign(apiKey, { type: 'string', pattern: ENV_REF, description: 'Only as ${ENV_VAR} from secretEnv: never a literal key.' });
+  for (const [path, from] of CHART_OWNED) replace(propertyAt(schema, path), { not: {}, description: `Set by the chart from ${from}.` });
+  replace(propertyAt(schema, ['upstreams', '[]', 'apiKey']), { type: 'string', pattern: ENV_REF, description: 'Only as ${ENV_VAR} from secretEnv: never a literal key.' });
   schema['description'] = 'Gateway configuration (docs/configuration.md), as strict as the gateway: an unknown key is an error.';
   return schema;
 }
@@ -58,15 +55,8 @@ function allowEnvRefs(node: unknown): void {
   }
 }
 
-function replaceOwned(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(replaceOwned);
-  if (typeof node !== 'object' || node === null) return;
-  const schema = node as JsonSchema;
-  const from = schema['__owned'];
-  if (typeof from === 'string') {
-    for (const key of Object.keys(schema)) delete schema[key];
-    Object.assign(schema, { not: {}, description: `Set by the chart from ${from}.` });
-    return;
-  }
-  for (const value of Object.values(schema)) replaceOwned(value);
+/** Swaps a property's schema in place (its parent keeps the same object). */
+function replace(node: JsonSchema, by: JsonSchema): void {
+  for (const key of Object.keys(node)) delete node[key];
+  Object.assign(node, by);
 }

@@ -1,4 +1,7 @@
 import type { KeyConfig } from '../config/schema.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { Recorder } from '../observe/recorder.js';
+import type { RequestContext } from '../pipeline/context.js';
 import { modelGlob } from '../routing/globs.js';
 
 /**
@@ -24,4 +27,12 @@ export class AllowedModels {
   allows(keyName: string, model: string): boolean {
     return this.tests.get(keyName)?.(model) ?? true;
   }
+}
+
+/** A model the key may not call (or, where it must name one, none): the action is counted, then 403 model_not_allowed. */
+export function refuseModel(ctx: RequestContext, recorder: Pick<Recorder, 'policyApplied'>, route: string, model: string | undefined): never {
+  ctx.policyActions.push('model_denied');
+  recorder.policyApplied(route, 'model_denied');
+  const message = model === undefined ? 'This key may call only some models, and this call names none' : `This key may not call the model \`${model}\``;
+  throw new GatewayError('model_not_allowed', message, { param: 'model' });
 }

@@ -1,11 +1,8 @@
-import { GatewayError } from '../errors/gateway-error.js';
 import type { Recorder } from '../observe/recorder.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
-import { parseJsonObject } from '../validation/validate-stage.js';
+import { JSON_CONTENT_TYPE, parseJsonObject } from '../validation/validate-stage.js';
 import { readBody } from '../validation/read-body.js';
-import type { AllowedModels } from './allowed-models.js';
-
-const JSON_TYPE = /^application\/([\w.+-]*\+)?json\b/i;
+import { refuseModel, type AllowedModels } from './allowed-models.js';
 
 export interface ModelsElsewhereDeps {
   readonly allowed: AllowedModels;
@@ -17,17 +14,13 @@ export interface ModelsElsewhereDeps {
  * `keys[].allowedModels` on the calls whose model is not in an understood body: a Realtime
  * WebSocket names it in its `model` query (which it must then name), and a passthrough call with a
  * JSON body in its `model` (or `session.model`, as the Realtime session endpoints do, or each
- * `requests[].params.model` of an Anthropic message batch). Only keys
- * with a list pay for it: their JSON passthrough bodies are read whole (up to the body limit) and
- * then forwarded byte for byte. Bodies that are not JSON (multipart uploads, a WebRTC SDP offer) are not read.
+ * `requests[].params.model` of an Anthropic message batch). Only keys with a list pay for it: their
+ * JSON passthrough bodies are read whole (up to the body limit) and then forwarded byte for byte.
+ * Bodies that are not JSON (multipart uploads, a WebRTC SDP offer) are not read.
  */
 export function modelsElsewhereStage(deps: ModelsElsewhereDeps) {
-  const refuse = (ctx: RequestContext, model: string | undefined): never => {
-    ctx.policyActions.push('model_denied');
-    deps.recorder.policyApplied(ctx.routeLabel, 'model_denied');
-    const message = model === undefined ? 'This key may call only some models, and this call names none' : `This key may not call the model \`${model.slice(0, 200)}\``;
-    throw new GatewayError('model_not_allowed', message, { param: 'model' });
-  };
+  // Nothing bounded these models' length (an understood body's is): the refusal quotes 200 characters at most.
+  const refuse = (ctx: RequestContext, model: string | undefined): never => refuseModel(ctx, deps.recorder, ctx.routeLabel, model?.slice(0, 200));
   return async function modelsElsewhere(ctx: RequestContext, next: Next): Promise<void> {
     const key = ctx.principal.name;
     if (!deps.allowed.restricts(key)) return next();
@@ -36,7 +29,7 @@ export function modelsElsewhereStage(deps: ModelsElsewhereDeps) {
       if (model === undefined || !deps.allowed.allows(key, model)) refuse(ctx, model);
       return next();
     }
-    if (!JSON_TYPE.test(ctx.req.headers['content-type'] ?? '')) return next();
+    if (!JSON_CONTENT_TYPE.test(ctx.req.headers['content-type'] ?? '')) return next();
     // The passthrough forwards this body once the request stream has been read here.
     ctx.body = await readBody(ctx.req, deps.maxBodyBytes);
     if (ctx.body.length === 0) return next();

@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Recorder } from '../observe/recorder.js';
 import type { Next, RequestContext } from '../pipeline/context.js';
-import type { AllowedModels } from './allowed-models.js';
+import { refuseModel, type AllowedModels } from './allowed-models.js';
 import { applyRoutePolicy } from './route-policy.js';
 
 export interface PolicyDeps {
@@ -20,11 +20,7 @@ export function policyStage(deps: PolicyDeps) {
   return async function policy(ctx: RequestContext, next: Next): Promise<void> {
     const route = ctx.route!;
     const request = ctx.request!;
-    if (!deps.allowed.allows(ctx.principal.name, request.model)) {
-      ctx.policyActions.push('model_denied');
-      deps.recorder.policyApplied(route.label, 'model_denied');
-      throw new GatewayError('model_not_allowed', `This key may not call the model \`${request.model}\``, { param: 'model' });
-    }
+    if (!deps.allowed.allows(ctx.principal.name, request.model)) refuseModel(ctx, deps.recorder, route.label, request.model);
     if (route.policy === undefined) return next();
     const outcome = applyRoutePolicy(route.policy, request.json, ctx.api.maxTokensFields(ctx.operation!));
     for (const action of outcome.actions) {

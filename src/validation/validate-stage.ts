@@ -4,11 +4,14 @@ import { readBody } from './read-body.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** `application/json` and its `+json` kin, any parameters after. */
+export const JSON_CONTENT_TYPE = /^application\/([\w.+-]*\+)?json\b/i;
+
 /** Reads the body once (size-limited) and parses only the fields Breakwater uses (the request's API says which); the rest is forwarded untouched. */
 export function validateStage(maxBodyBytes: number) {
   return async function validate(ctx: RequestContext, next: Next): Promise<void> {
     const contentType = ctx.req.headers['content-type'];
-    if (contentType !== undefined && !/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) {
+    if (contentType !== undefined && !JSON_CONTENT_TYPE.test(contentType)) {
       throw new GatewayError('unsupported_media_type', `Content-Type must be application/json, got "${contentType}"`);
     }
     ctx.body = await readBody(ctx.req, maxBodyBytes);
