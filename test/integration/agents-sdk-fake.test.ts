@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
-import { z } from 'zod';
-import { Agent, OpenAIChatCompletionsModel, run, setDefaultOpenAIClient, setTracingDisabled, tool, type ModelResponse } from '@openai/agents';
+import { OpenAIChatCompletionsModel, run, setDefaultOpenAIClient, setTracingDisabled, type ModelResponse } from '@openai/agents';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream, RecordedRequest } from '../fixtures/fake-upstream.ts';
 import { fakeUpstream } from '../helpers/stack.ts';
+import { weatherAgent } from '../fixtures/weather-agent.ts';
 
 /*
  * The OpenAI Agents SDK against the fake upstream directly: what one agent run with one function
@@ -13,13 +13,6 @@ import { fakeUpstream } from '../helpers/stack.ts';
 
 let fake: FakeUpstream;
 let client: OpenAI;
-
-const getWeather = tool({
-  name: 'get_weather',
-  description: 'The weather in a city',
-  parameters: z.object({ city: z.string() }),
-  execute: ({ city }) => `sunny in ${city}`,
-});
 
 beforeAll(async () => {
   fake = await fakeUpstream();
@@ -46,7 +39,7 @@ function issuedCallId(result: { rawResponses: ModelResponse[] }): string {
 
 describe('when an Agents SDK agent runs a function tool against the fake', () => {
   it('then the default model (Responses API) completes the loop and its second call answers the first call id in function_call_output', async () => {
-    const agent = new Agent({ name: 'Weather', instructions: 'Answer about weather.', tools: [getWeather], model: 'gpt-4o-mini' });
+    const agent = weatherAgent('gpt-4o-mini');
     const result = await run(agent, 'Weather in Paris?');
     expect(result.finalOutput).toBe('Hello from fake upstream');
     expect(fake.requests.map((r) => r.path)).toEqual(['/v1/responses', '/v1/responses']);
@@ -67,7 +60,7 @@ describe('when an Agents SDK agent runs a function tool against the fake', () =>
   });
 
   it('then the chat completions model completes the loop and its second call answers the first call id in a tool message', async () => {
-    const agent = new Agent({ name: 'Weather', instructions: 'Answer about weather.', tools: [getWeather], model: new OpenAIChatCompletionsModel(client, 'gpt-4o-mini') });
+    const agent = weatherAgent(new OpenAIChatCompletionsModel(client, 'gpt-4o-mini'));
     const result = await run(agent, 'Weather in Paris?');
     expect(result.finalOutput).toBe('Hello from fake upstream');
     expect(fake.requests.map((r) => r.path)).toEqual(['/v1/chat/completions', '/v1/chat/completions']);
@@ -84,7 +77,7 @@ describe('when an Agents SDK agent runs a function tool against the fake', () =>
 
   it('then a run continued with previousResponseId sends only the tool output, naming the previous response', async () => {
     fake.script('agent', [{}, { toolCalls: [{ name: 'get_weather', arguments: '{"city":"Oslo"}' }] }, {}]);
-    const agent = new Agent({ name: 'Weather', instructions: 'Answer about weather.', tools: [getWeather], model: 'gpt-4o-mini' });
+    const agent = weatherAgent('gpt-4o-mini');
     const first = await run(agent, 'Hello');
     const result = await run(agent, 'Weather in Oslo?', { previousResponseId: first.lastResponseId });
     expect(result.finalOutput).toBe('Hello from fake upstream');

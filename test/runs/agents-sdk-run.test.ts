@@ -1,10 +1,10 @@
 import OpenAI from 'openai';
-import { z } from 'zod';
-import { Agent, OpenAIChatCompletionsModel, run, setDefaultOpenAIClient, setTracingDisabled, tool } from '@openai/agents';
+import { OpenAIChatCompletionsModel, run, setDefaultOpenAIClient, setTracingDisabled } from '@openai/agents';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fixtures/fake-upstream.ts';
 import type { RunningGateway } from '../helpers/gateway.ts';
 import { fakeUpstream } from '../helpers/stack.ts';
+import { weatherAgent } from '../fixtures/weather-agent.ts';
 import { own, runsGateway, TEAM_A } from './harness.ts';
 
 /*
@@ -16,13 +16,6 @@ import { own, runsGateway, TEAM_A } from './harness.ts';
 let fake: FakeUpstream;
 let gw: RunningGateway;
 let client: OpenAI;
-
-const getWeather = tool({
-  name: 'get_weather',
-  description: 'The weather in a city',
-  parameters: z.object({ city: z.string() }),
-  execute: ({ city }) => `sunny in ${city}`,
-});
 
 beforeAll(async () => {
   fake = await fakeUpstream();
@@ -47,7 +40,7 @@ describe('when an Agents SDK agent runs a function tool through the gateway', ()
     ['the Responses API (its default model)', (): string => 'gpt-4o-mini'],
     ['chat completions', (): OpenAIChatCompletionsModel => new OpenAIChatCompletionsModel(client, 'gpt-4o-mini')],
   ] as const)('then with %s both calls land in one run, with no client hint', async (_name, model) => {
-    const agent = new Agent({ name: 'Weather', instructions: 'Answer about weather.', tools: [getWeather], model: model() });
+    const agent = weatherAgent(model());
     const before = (await modelCalls(0)).length;
     const result = await run(agent, 'Weather in Paris?');
     expect(result.finalOutput).toBe('Hello from fake upstream');
